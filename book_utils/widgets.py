@@ -1,0 +1,407 @@
+"""Interactive explorers: one call turns a drawing function and a few control specs into a widget.
+
+Introduced in chapter 0 (Foundations). The API is declarative so that one explorer works in three places: live in
+Jupyter, in tests (no browser: :meth:`Explorer.set` and :func:`sweep`), and, later, as precomputed frames in the
+published book. A notebook cell is one line::
+
+    explorer(draw, [Slider("alpha", 0.05, 1.0, default=0.3), Slider("N", 1e6, 1e12, log=True, unit="params")])
+
+``draw(fig)`` builds the axes and artists once and returns ``update(**values)``, which moves the artists (``set_data``,
+``set_text``, ...) and returns the artists it changed, as matplotlib's ``FuncAnimation`` does with ``blit=True``. Only
+those artists are redrawn over a cached background, which keeps a callback at a few milliseconds. If ``update``
+returns ``None`` the whole figure is redrawn (needed when it changes axis limits or ticks).
+
+The figure is rendered with Agg into an ``ipywidgets.Image``: no interactive matplotlib backend is needed, and the
+PNG frames are what a kernel-free page can ship.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+from ._validation import as_int, as_scalar
+from .plotting import fmt_quantity, use_book_style
+
+__all__ = ["Slider", "Choice", "Explorer", "explorer", "sweep", "SweepReport"]
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A numeric control on a grid of ``n`` positions from ``lo`` to ``hi`` (geometric if ``log``).
+
+    Parameters
+    ----------
+    name : str
+        Keyword passed to ``update`` (a Python identifier).
+    lo, hi : float
+        Range, ``lo < hi``; both > 0 if ``log``.
+    default : float, optional
+        Initial value, snapped to the nearest grid position (default: the middle of the grid).
+    n : int
+        Number of positions, >= 2. A kernel-free page ships one frame per position.
+    log : bool
+        Space the positions geometrically (for scales such as parameters, tokens or FLOPs).
+    label : str, optional
+        Text shown before the slider (default: ``name``).
+    unit : str
+        Unit shown after the value, e.g. ``"params"``.
+    digits : int
+        Significant digits of the readout.
+    """
+
+    name: str
+    lo: float
+    hi: float
+    default: float | None = None
+    n: int = 25
+    log: bool = False
+    label: str | None = None
+    unit: str = ""
+    digits: int = 2
+
+    def __post_init__(self):
+        _check_name(self.name)
+        lo = as_scalar(f"{self.name}: lo", self.lo, positive=self.log)
+        hi = as_scalar(f"{self.name}: hi", self.hi, positive=self.log)
+        if not lo < hi:
+            raise ValueError(f"{self.name}: need lo < hi, got lo={lo}, hi={hi}")
+        as_int(f"{self.name}: n", self.n, minimum=2)
+        as_int(f"{self.name}: digits", self.digits, minimum=1)
+        if self.default is not None:
+            as_scalar(f"{self.name}: default", self.default, lo=lo, hi=hi)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The grid of positions."""
+        return (np.geomspace if self.log else np.linspace)(self.lo, self.hi, self.n)
+
+    @property
+    def default_index(self) -> int:
+        """Index of the grid position nearest ``default`` (in log distance for a log slider)."""
+        return (self.n - 1) // 2 if self.default is None else self.index_of(self.default)
+
+    def index_of(self, value) -> int:
+        """Index of the grid position nearest ``value`` (in log distance for a log slider)."""
+        value = as_scalar(self.name, value, positive=self.log)
+        if not self.lo <= value <= self.hi:
+            raise ValueError(f"{self.name}: {value} is outside the slider's range [{self.lo}, {self.hi}]")
+        v = self.values
+        if self.log:
+            return int(np.argmin(np.abs(np.log(v) - np.log(value))))
+        return int(np.argmin(np.abs(v - value)))
+
+    def value_at(self, index: int) -> float:
+        """The value at grid position ``index``."""
+        return float(self.values[index])
+
+    def readout(self, value) -> str:
+        """The value as displayed, with its unit."""
+        return fmt_quantity(value, self.unit, self.digits)
+
+    def make_widget(self):
+        options = [(self.readout(v), i) for i, v in enumerate(self.values)]
+        return widgets.SelectionSlider(options=options, value=self.default_index, description=self.label or self.name,
+                                       continuous_update=True, style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="min(100%, 440px)"))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A control that picks one of a few options (shown as toggle buttons).
+
+    Parameters
+    ----------
+    name : str
+        Keyword passed to ``update``.
+    options : sequence
+        The values; shown with ``str`` unless ``labels`` is given.
+    default : optional
+        Initial value (default: the first option).
+    label : str, optional
+        Text shown before the buttons (default: ``name``).
+    labels : sequence of str, optional
+        Button texts, one per option.
+    """
+
+    name: str
+    options: tuple
+    default: object = None
+    label: str | None = None
+    labels: tuple | None = None
+
+    def __post_init__(self):
+        _check_name(self.name)
+        object.__setattr__(self, "options", tuple(self.options))
+        if len(self.options) < 2:
+            raise ValueError(f"{self.name}: a Choice needs at least 2 options, got {len(self.options)}")
+        if self.default is not None and self.default not in self.options:
+            raise ValueError(f"{self.name}: default {self.default!r} is not one of the options {self.options!r}")
+        if self.labels is not None:
+            object.__setattr__(self, "labels", tuple(self.labels))
+            if len(self.labels) != len(self.options):
+                raise ValueError(f"{self.name}: {len(self.labels)} labels for {len(self.options)} options")
+
+    @property
+    def values(self) -> tuple:
+        """The options."""
+        return self.options
+
+    @property
+    def n(self) -> int:
+        """Number of options."""
+        return len(self.options)
+
+    @property
+    def default_index(self) -> int:
+        """Index of the default option."""
+        return 0 if self.default is None else self.index_of(self.default)
+
+    def index_of(self, value) -> int:
+        """Index of option ``value``."""
+        if value not in self.options:
+            raise ValueError(f"{self.name}: {value!r} is not one of {self.options!r}")
+        return self.options.index(value)
+
+    def value_at(self, index: int):
+        """The option at position ``index``."""
+        return self.options[index]
+
+    def readout(self, value) -> str:
+        """The option as displayed."""
+        return str(self.labels[self.options.index(value)]) if self.labels else str(value)
+
+    def make_widget(self):
+        options = [(self.readout(v), i) for i, v in enumerate(self.options)]
+        return widgets.ToggleButtons(options=options, value=self.default_index, description=self.label or self.name,
+                                     style={"description_width": "initial", "button_width": "auto"})
+
+
+def _check_name(name):
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"control name must be a Python identifier (it becomes a keyword of update), got {name!r}")
+
+
+class Explorer(widgets.VBox):
+    """A figure driven by controls. Build one with :func:`explorer`.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        The one persistent figure; ``update`` moves its artists.
+    controls : dict
+        ``{name: ipywidget}`` for each control.
+    specs : dict
+        ``{name: Slider or Choice}``.
+    image : ipywidgets.Image
+        Where the rendered frame is shown.
+    timings_ms : list of float
+        Duration of every callback (update + render), for benchmarks.
+    last_error : str or None
+        Traceback of the last failed callback (also shown in the widget), ``None`` after a success.
+    """
+
+    def __init__(self, draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80):
+        if not callable(draw):
+            raise ValueError(f"draw must be a function draw(fig) -> update, got {draw!r}")
+        controls = list(controls)
+        if not controls or not all(isinstance(c, (Slider, Choice)) for c in controls):
+            raise ValueError("controls must be a non-empty list of Slider/Choice specs")
+        names = [c.name for c in controls]
+        if len(set(names)) != len(names):
+            raise ValueError(f"control names must be unique, got {names}")
+        use_book_style()
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self._canvas = FigureCanvasAgg(self.figure)
+        update = draw(self.figure)
+        if not callable(update):
+            raise ValueError("draw(fig) must return the function update(**values) that moves the artists")
+        self._update = update
+        self.specs = {c.name: c for c in controls}
+        self.controls = {c.name: c.make_widget() for c in controls}
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.status = widgets.HTML()
+        self.timings_ms = []
+        self.last_error = None
+        self._animated = None  # artists redrawn over the cached background; None: redraw everything
+        self._background = None
+        children = []
+        if title:
+            children.append(widgets.HTML(f"<b>{title}</b>"))
+        children += [widgets.VBox(list(self.controls.values())), self.image, self.status]
+        super().__init__(children=children)
+        for w in self.controls.values():
+            w.observe(self._on_change, names="value")
+        self._refresh()
+
+    # -- state ---------------------------------------------------------------------------------------------------
+    @property
+    def values(self) -> dict:
+        """Current ``{name: value}`` of all controls."""
+        return {name: spec.value_at(self.controls[name].value) for name, spec in self.specs.items()}
+
+    def set(self, **values):
+        """Set controls by value (snapped to the nearest grid position) and redraw; raises if ``update`` fails.
+
+        Returns the PNG bytes of the new frame.
+        """
+        unknown = set(values) - set(self.specs)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; this explorer has {list(self.specs)}")
+        with self.hold_trait_notifications():
+            for name, value in values.items():
+                self.controls[name].unobserve(self._on_change, names="value")
+                try:
+                    self.controls[name].value = self.specs[name].index_of(value)
+                finally:
+                    self.controls[name].observe(self._on_change, names="value")
+        self._refresh()
+        return bytes(self.image.value)
+
+    # -- rendering -----------------------------------------------------------------------------------------------
+    def _on_change(self, change):
+        self._refresh()
+
+    def _refresh(self):
+        start = time.perf_counter()
+        try:
+            self.image.value = self._render(self.values)
+        except Exception:  # shown in the widget (where the build's traceback scan finds it) and re-raised
+            self.last_error = traceback.format_exc()
+            self.status.value = f"<pre style='color:#D55E00'>{_escape(self.last_error)}</pre>"
+            raise
+        self.last_error = None
+        self.status.value = ""
+        self.timings_ms.append(1e3 * (time.perf_counter() - start))
+
+    def _render(self, values) -> bytes:
+        changed = self._update(**values)
+        if changed is None:
+            self._animated = None
+            self._canvas.draw()
+        else:
+            changed = list(changed)
+            if self._animated is None or any(a not in self._animated for a in changed):
+                self._animated = list(dict.fromkeys((self._animated or []) + changed))
+                for artist in self._animated:
+                    artist.set_animated(True)
+                self._canvas.draw()  # background without the animated artists
+                self._background = self._canvas.copy_from_bbox(self.figure.bbox)
+            else:
+                self._canvas.restore_region(self._background)
+            for artist in sorted(self._animated, key=lambda a: a.get_zorder()):
+                self.figure.draw_artist(artist)
+        rgba = np.asarray(self._canvas.buffer_rgba())
+        buf = io.BytesIO()
+        PILImage.fromarray(rgba[..., :3]).save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
+def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80) -> Explorer:
+    """Build an :class:`Explorer`: a figure plus controls, redrawn whenever a control moves.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig)`` creates axes and artists on the empty figure ``fig`` and returns ``update(**values)``, which
+        receives every control's value by name, moves the artists, and returns the list of artists it changed
+        (or ``None`` to redraw the whole figure).
+    controls : sequence of Slider or Choice
+        The controls, shown top to bottom.
+    title : str, optional
+        Bold title above the controls.
+    figsize : tuple of float
+        Figure size in inches.
+    dpi : int
+        Resolution of the rendered frame (80 keeps frames small and callbacks fast).
+
+    Returns
+    -------
+    Explorer
+        An ipywidgets ``VBox``; display it by making it the last expression of a cell.
+
+    Examples
+    --------
+    >>> def draw(fig):
+    ...     ax = fig.subplots()
+    ...     x = np.linspace(1, 10, 200)
+    ...     (line,) = ax.plot(x, x)
+    ...     ax.set_ylim(0, 100)
+    ...     def update(k):
+    ...         line.set_ydata(k * x)
+    ...         return [line]
+    ...     return update
+    >>> ex = explorer(draw, [Slider("k", 1, 10, default=2, n=10)])
+    >>> ex.values
+    {'k': 2.0}
+    """
+    return Explorer(draw, controls, title=title, figsize=figsize, dpi=dpi)
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What :func:`sweep` saw: for each control, how many distinct frames its positions gave.
+
+    Attributes
+    ----------
+    distinct_frames : dict
+        ``{name: number of distinct frames over that control's positions}`` (others at their defaults).
+    ends_differ : dict
+        ``{name: True if the frames at the first and last positions differ}``.
+    callback_ms : list of float
+        Duration of each callback during the sweep.
+    """
+
+    distinct_frames: dict
+    ends_differ: dict
+    callback_ms: list = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """Every control changes the figure at both ends of its range."""
+        return all(self.ends_differ.values())
+
+
+def sweep(ex: Explorer, *, every: bool = True) -> SweepReport:
+    """Drive each control of ``ex`` through its range (others at their defaults) and report what changed.
+
+    Any exception in ``update`` propagates, so a notebook's hidden test cell fails loudly. At the end the explorer
+    is back at its default state.
+
+    Parameters
+    ----------
+    ex : Explorer
+        The explorer to drive.
+    every : bool
+        Visit every grid position (default) or only the two ends.
+    """
+    if not isinstance(ex, Explorer):
+        raise ValueError(f"sweep needs an Explorer, got {type(ex).__name__}")
+    defaults = {name: spec.value_at(spec.default_index) for name, spec in ex.specs.items()}
+    start = len(ex.timings_ms)
+    ex.set(**defaults)
+    distinct, changed = {}, {}
+    for name, spec in ex.specs.items():
+        idx = range(spec.n) if every else (0, spec.n - 1)
+        digests = {i: _digest(ex.set(**{name: spec.value_at(i)})) for i in idx}
+        distinct[name] = len(set(digests.values()))
+        changed[name] = digests[0] != digests[spec.n - 1]
+        ex.set(**{name: defaults[name]})
+    return SweepReport(distinct, changed, ex.timings_ms[start:])
+
+
+def _digest(png: bytes) -> str:
+    return hashlib.sha1(png).hexdigest()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,174 @@
+"""book_utils.widgets and book_utils.plotting: explorers render, respond to every control, and fail loudly."""
+
+import ipywidgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from book_utils.plotting import (
+    PALETTE,
+    fmt_quantity,
+    fmt_sci,
+    fmt_tex,
+    log_ticks,
+    loglog_axes,
+    slope_triangle,
+    use_book_style,
+)
+from book_utils.widgets import Choice, Explorer, Slider, explorer, sweep
+
+PNG_MAGIC = b"\x89PNG"
+
+
+def make_draw(log=False):
+    def draw(fig):
+        ax = fig.subplots()
+        x = np.geomspace(1, 1e4, 200)
+        (line,) = ax.plot(x, x**-0.5)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_ylim(1e-5, 10)
+        text = ax.text(0.5, 0.9, "", transform=ax.transAxes)
+
+        def update(alpha, A, kind="power"):
+            y = A * x**-alpha if kind == "power" else 0.01 + A * x**-alpha
+            line.set_ydata(y)
+            text.set_text(f"{kind} {alpha:.2f}")
+            return [line, text]
+
+        return update
+
+    return draw
+
+
+def test_explorer_renders_png_and_reads_values():
+    ex = explorer(make_draw(), [Slider("alpha", 0.1, 1.0, default=0.5, n=10), Slider("A", 0.1, 10, log=True, unit="nats")])
+    assert isinstance(ex, Explorer) and isinstance(ex, ipywidgets.VBox)
+    assert bytes(ex.image.value).startswith(PNG_MAGIC)
+    assert ex.values["alpha"] == pytest.approx(0.5)
+    assert ex.values["A"] == pytest.approx(1.0)  # middle of a log grid from 0.1 to 10
+    assert ex.controls["A"].label == "1.0 nats"  # readout carries the unit
+
+
+def test_every_control_changes_the_figure():
+    ex = explorer(make_draw(), [Slider("alpha", 0.1, 1.0, n=7), Slider("A", 0.1, 10, log=True, n=5),
+                                Choice("kind", ["power", "saturating"])])
+    report = sweep(ex)
+    assert report.ok, report
+    assert report.distinct_frames == {"alpha": 7, "A": 5, "kind": 2}
+    assert ex.values["kind"] == "power"  # back at defaults
+
+
+def test_slider_move_triggers_callback_like_a_reader_would():
+    ex = explorer(make_draw(), [Slider("alpha", 0.1, 1.0), Slider("A", 0.1, 10, log=True)])
+    before = ex.image.value
+    n_calls = len(ex.timings_ms)
+    ex.controls["alpha"].value = 0  # what a slider drag does
+    assert ex.image.value != before and len(ex.timings_ms) == n_calls + 1
+
+
+def test_set_snaps_to_grid_and_full_redraw_path_works():
+    def draw(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot([0, 1], [0, 1])
+
+        def update(k):
+            line.set_ydata([0, k])
+            ax.relim()
+            ax.autoscale_view()
+            return None  # limits change: ask for a full redraw
+
+        return update
+
+    ex = explorer(draw, [Slider("k", 1, 10, n=10)])
+    png = ex.set(k=3.2)
+    assert ex.values["k"] == 3.0 and png.startswith(PNG_MAGIC)
+    assert sweep(ex, every=False).ok
+
+
+def test_callback_errors_are_shown_and_raised():
+    def draw(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot([0, 1], [0, 1])
+
+        def update(k):
+            if k > 5:
+                raise RuntimeError("boom")
+            line.set_ydata([0, k])
+            return [line]
+
+        return update
+
+    ex = explorer(draw, [Slider("k", 1, 10, default=1, n=10)])
+    with pytest.raises(RuntimeError, match="boom"):
+        ex.set(k=10)
+    assert "Traceback" in ex.last_error and "boom" in ex.status.value
+    ex.set(k=2)
+    assert ex.last_error is None and ex.status.value == ""
+
+
+def test_callback_is_fast():
+    ex = explorer(make_draw(), [Slider("alpha", 0.1, 1.0), Slider("A", 0.1, 10, log=True)])
+    report = sweep(ex)
+    assert np.median(report.callback_ms) < 200  # a loose bound against regressions; bench/ measures properly
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: Slider("alpha", 1.0, 0.5), "lo < hi"),
+        (lambda: Slider("N", 0.0, 1e9, log=True), "lo must be > 0"),
+        (lambda: Slider("N", 1.0, 1e9, default=1e10), "default must be <= "),
+        (lambda: Slider("N", 1.0, 2.0, n=1), "n must be >= 2"),
+        (lambda: Slider("not valid", 1.0, 2.0), "identifier"),
+        (lambda: Choice("kind", ["a"]), "at least 2 options"),
+        (lambda: Choice("kind", ["a", "b"], default="c"), "not one of"),
+        (lambda: Choice("kind", ["a", "b"], labels=["A"]), "labels for 2 options"),
+        (lambda: explorer("not callable", [Slider("k", 0, 1)]), "draw must be a function"),
+        (lambda: explorer(lambda fig: None, [Slider("k", 0, 1)]), "must return the function update"),
+        (lambda: explorer(make_draw(), []), "non-empty list"),
+        (lambda: explorer(make_draw(), [Slider("k", 0, 1), Slider("k", 0, 2)]), "unique"),
+        (lambda: explorer(make_draw(), [Slider("alpha", 0.1, 1), Slider("A", 0.1, 1)]).set(B=1), "unknown control"),
+        (lambda: explorer(make_draw(), [Slider("alpha", 0.1, 1), Slider("A", 0.1, 1)]).set(alpha=5), "outside"),
+        (lambda: sweep("nope"), "needs an Explorer"),
+    ],
+)
+def test_widget_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_formatting():
+    assert fmt_sci(1.75e11) == "1.8e11"
+    assert fmt_sci(9.99e8) == "1.0e9"  # rounding into the next decade
+    assert fmt_sci(-2.5e-3) == "-2.5e-3"
+    assert fmt_sci(0) == "0"
+    assert fmt_quantity(1e9, "params") == "1.0e9 params"
+    assert fmt_quantity(0.34) == "0.34"
+    assert fmt_quantity(20, "tokens/param") == "20 tokens/param"
+    assert fmt_tex(5.88e23, 3) == r"$5.88\times10^{23}$"
+    assert log_ticks(3e5, 2e9).tolist() == [1e6, 1e7, 1e8, 1e9]
+    with pytest.raises(ValueError, match="digits must be >= 1"):
+        fmt_sci(1.0, 0)
+    with pytest.raises(ValueError, match="finite"):
+        fmt_quantity(np.nan)
+    with pytest.raises(ValueError, match="hi must be >= lo"):
+        log_ticks(10, 1)
+
+
+def test_loglog_axes_and_slope_triangle():
+    use_book_style()
+    fig, ax = plt.subplots()
+    loglog_axes(ax, "parameters N", "loss (nats/token)", xlim=(1e6, 1e12), ylim=(1, 10))
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "parameters N" and ax.get_xlim() == pytest.approx((1e6, 1e12))
+    line, text = slope_triangle(ax, 1e7, 5.0, -0.5, decades=2)
+    y = line.get_ydata()
+    assert y[2] / y[1] == pytest.approx(10 ** (-0.5 * 2))
+    assert "0.5" in text.get_text()
+    assert plt.rcParams["axes.prop_cycle"].by_key()["color"][0] == PALETTE[0]
+    with pytest.raises(ValueError, match="xlim must be > 0"):
+        loglog_axes(ax, "x", "y", xlim=(0, 1))
+    with pytest.raises(ValueError, match="increasing"):
+        loglog_axes(ax, "x", "y", ylim=(10, 1))
+    plt.close(fig)
