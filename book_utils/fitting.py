@@ -120,9 +120,11 @@ class _PowerLawModel:
     n_params = 2
 
     @staticmethod
-    def log_pred_jac(theta, logx):
+    def log_pred_jac(theta, logx, with_jac=True):
         a, alpha = theta[:, 0:1], theta[:, 1:2]
         logy = a - alpha * logx
+        if not with_jac:
+            return logy, None
         jac = np.empty((*logy.shape, 2))
         jac[..., 0] = 1.0
         jac[..., 1] = -logx
@@ -140,10 +142,12 @@ class _SaturatingModel:
     n_params = 3
 
     @staticmethod
-    def log_pred_jac(theta, logx):
+    def log_pred_jac(theta, logx, with_jac=True):
         e, a, alpha = theta[:, 0:1], theta[:, 1:2], theta[:, 2:3]
         t = a - alpha * logx
         logy = np.logaddexp(e, t)
+        if not with_jac:
+            return logy, None
         w_e = np.exp(e - logy)  # share of the floor in the prediction
         w_t = 1.0 - w_e  # share of the reducible term
         jac = np.empty((*logy.shape, 3))
@@ -169,23 +173,23 @@ def _rho(r, loss, delta):
     return np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
 
 
-def _residuals(model, theta, logx, logy, y, space):
+def _residuals(model, theta, logx, logy, y, space, with_jac=True):
     with np.errstate(invalid="ignore", over="ignore"):  # a trial step may overflow; the objective rejects it
-        logp, jac = model.log_pred_jac(theta, logx)
+        logp, jac = model.log_pred_jac(theta, logx, with_jac)
         if space == "log":
             return logp - logy, jac
         pred = np.exp(logp)
-        return pred - y, jac * pred[..., None]
+        return pred - y, (jac * pred[..., None] if with_jac else None)
 
 
 def _objective(model, theta, logx, logy, y, w, space, loss, delta):
-    r, _ = _residuals(model, theta, logx, logy, y, space)
+    r, _ = _residuals(model, theta, logx, logy, y, space, with_jac=False)
     with np.errstate(invalid="ignore", over="ignore"):
         f = np.sum(w * _rho(r, loss, delta), axis=-1)
     return np.where(np.isfinite(f), f, np.inf)
 
 
-def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300, ftol=1e-12):
+def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300, ftol=1e-12, xtol=1e-7):
     """Minimise the weighted objective from each row of ``theta0`` (shape S x p). ``w`` has shape (S, n).
 
     Returns (theta, objective, n_iter, converged) with one entry per row.
@@ -210,7 +214,7 @@ def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300,
             psi = np.clip(r, -delta, delta)
             irls = np.minimum(1.0, delta / np.maximum(np.abs(r), 1e-300))
         grad = np.einsum("snp,sn->sp", jac, wa * psi)
-        hess = np.einsum("snp,sn,snq->spq", jac, wa * irls, jac)
+        hess = np.einsum("snp,snq->spq", jac * (wa * irls)[..., None], jac)
         diag = np.einsum("spp->sp", hess)
         damp = lam[active, None, None] * (diag[:, :, None] * eye + 1e-12 * eye)
         try:
@@ -225,7 +229,8 @@ def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300,
         f[active[accept]] = f_new[accept]
         lam[active] = np.where(accept, np.maximum(lam[active] / 3.0, 1e-12), lam[active] * 4.0)
         n_iter[active] += 1
-        small = accept & (f_old - f_new <= ftol * (1.0 + f_old))
+        step_small = np.max(np.abs(step), axis=1) <= xtol * (1.0 + np.max(np.abs(th), axis=1))
+        small = accept & ((f_old - f_new <= ftol * (1.0 + f_old)) | step_small)
         stuck = lam[active] > 1e12  # no step downhill exists at machine precision: a (local) minimum
         grad_small = np.max(np.abs(grad), axis=1) <= 1e-12 * (1.0 + f_old)
         done = small | stuck | grad_small
@@ -512,7 +517,7 @@ class Bootstrap:
         x = as_float_array("x", x, positive=True)
         model = self.fit._model
         theta = _natural_to_theta(model, self.samples)
-        logp, _ = model.log_pred_jac(theta, np.log(x).reshape(1, -1))
+        logp, _ = model.log_pred_jac(theta, np.log(x).reshape(1, -1), with_jac=False)
         return np.exp(logp).reshape((-1, *x.shape))
 
     def predict_interval(self, x, level: float = 0.9):

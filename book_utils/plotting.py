@@ -10,12 +10,12 @@ import math
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.ticker import LogLocator, NullFormatter
+from matplotlib.ticker import FixedLocator, LogLocator, NullFormatter, StrMethodFormatter
 
 from ._validation import as_float_array, as_int, as_scalar
 
 __all__ = ["PALETTE", "BOOK_STYLE", "use_book_style", "loglog_axes", "fmt_sci", "fmt_quantity", "fmt_tex",
-           "slope_triangle", "log_ticks"]
+           "slope_triangle", "log_ticks", "plain_log_ticks"]
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 """Okabe–Ito colours: blue, vermillion, green, purple, orange, sky blue, black, yellow (yellow last: weak on white)."""
@@ -187,3 +187,29 @@ def log_ticks(lo, hi):
     if hi < lo:
         raise ValueError(f"hi must be >= lo, got lo={lo}, hi={hi}")
     return 10.0 ** np.arange(math.ceil(math.log10(lo) - 1e-12), math.floor(math.log10(hi) + 1e-12) + 1)
+
+
+def plain_log_ticks(ax, ticks, axis: str = "y", fmt: str = "{x:g}"):
+    """Label a log axis that spans less than a decade (losses, typically) with plain numbers at ``ticks``.
+
+    Matplotlib's default labels such an axis ``2×10⁰, 3×10⁰``; this puts "2", "3" at the given positions instead.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes with a log-scaled ``axis``.
+    ticks : sequence of float
+        Tick positions, > 0.
+    axis : {"x", "y"}
+        Which axis.
+    fmt : str
+        ``str.format`` pattern of a label, with the value as ``x``.
+    """
+    ticks = as_float_array("ticks", ticks, positive=True)
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(FixedLocator(ticks))
+    target.set_major_formatter(StrMethodFormatter(fmt))
+    target.set_minor_formatter(NullFormatter())
+    return ax

@@ -30,9 +30,10 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from ._validation import as_int, as_scalar
-from .plotting import fmt_quantity, use_book_style
+from .plotting import PALETTE, fmt_quantity, plain_log_ticks, use_book_style
 
-__all__ = ["Slider", "Choice", "Explorer", "explorer", "sweep", "SweepReport"]
+__all__ = ["Choice", "Explorer", "Slider", "SweepReport", "explorer", "extrapolation_explorer", "fit_explorer",
+           "power_law_explorer", "robust_fit_explorer", "sweep"]
 
 
 @dataclass(frozen=True)
@@ -405,3 +406,211 @@ def _digest(png: bytes) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# =====================================================================================================================
+# Chapter 0 (Foundations) explorers. Each is one call in its notebook; arguments exist for tests and curious readers.
+# =====================================================================================================================
+
+_TRUTH = {"E": 1.8, "A": 400.0, "alpha": 0.3}  # the simulated "true" law of the Foundations notebooks
+
+
+def _text_box(ax, x, y, **kw):
+    return ax.text(x, y, "", transform=ax.transAxes, va="top", fontsize=9,
+                   bbox={"boxstyle": "round", "fc": "white", "ec": "0.8", "alpha": 0.9}, **kw)
+
+
+def power_law_explorer(A: float = 50.0) -> Explorer:
+    """Explore :math:`y = E + A x^{-\\alpha}`: the exponent and the floor, on log-log axes, with the local slope.
+
+    Chapter 0, "Power laws and log-log plots". Left: the law, its reducible part and its floor; right: the local
+    exponent d log y / d log x (:func:`book_utils.laws.local_exponent`), flat only when ``E = 0``.
+    """
+    from .laws import local_exponent, power_law, saturating_power_law
+
+    x = np.geomspace(1e3, 1e13, 200)
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1]})
+        ax.set(xscale="log", yscale="log", xlim=(x[0], x[-1]), ylim=(1e-2, 1e2),
+               xlabel="scale x (e.g. parameters)", ylabel="y (e.g. loss, nats/token)")
+        (total,) = ax.plot(x, x, label=r"$E + A x^{-\alpha}$")
+        (reducible,) = ax.plot(x, x, ls="--", label=r"$A x^{-\alpha}$ (reducible)")
+        (floor,) = ax.plot(x, x, ls=":", color="0.3", label="$E$ (floor)")
+        ax.legend(loc="lower left")
+        ax2.set(xscale="log", xlim=(x[0], x[-1]), ylim=(-0.85, 0.05), xlabel="scale x",
+                ylabel=r"local slope $d\log y/d\log x$")
+        (slope,) = ax2.plot(x, x)
+        (ref,) = ax2.plot(x, x, ls="--", color=PALETTE[1], lw=1)
+        note = _text_box(ax2, 0.04, 0.2)
+
+        def update(alpha, E):
+            y = saturating_power_law(x, E, A, alpha)
+            total.set_ydata(y)
+            reducible.set_ydata(power_law(x, A, alpha))
+            floor.set_ydata(np.full_like(x, max(E, 1e-3)))
+            floor.set_visible(E > 0)
+            slope.set_ydata(local_exponent(x, y))
+            ref.set_ydata(np.full_like(x, -alpha))
+            at = saturating_power_law(np.array([1e9, 1e10]), E, A, alpha)
+            note.set_text(f"×10 in x at 1e9 multiplies y by {at[1] / at[0]:.3f}\n"
+                          f"(pure power law: {10 ** -alpha:.3f})")
+            return [total, reducible, floor, slope, ref, note]
+
+        return update
+
+    return explorer(draw, [Slider("alpha", 0.05, 0.8, default=0.3, n=8, log=True, label="exponent α"),
+                           Slider("E", 0.0, 2.1, default=0.0, n=8, label="floor E", unit="nats")],
+                    title="A power law, with and without a floor")
+
+
+def fit_explorer(seed: int = 0) -> Explorer:
+    """Fit a pure and a saturating power law to simulated runs; vary the noise and the number of runs.
+
+    Chapter 0, "Fitting scaling laws". The runs follow ``1.8 + 400 N^-0.3`` (nats/token) times log-normal noise.
+    """
+    from .fitting import add_log_noise, fit_power_law, fit_saturating_power_law
+    from .laws import saturating_power_law
+
+    grid = np.geomspace(1e6, 1e13, 200)
+
+    def draw(fig):
+        ax = fig.subplots()
+        ax.set(xscale="log", yscale="log", xlim=(grid[0], grid[-1]), ylim=(1.5, 6.0),
+               xlabel="parameters N", ylabel="loss (nats/token)")
+        plain_log_ticks(ax, [1.5, 2, 2.5, 3, 4, 5, 6])
+        ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
+        ax.axhline(_TRUTH["E"], color="0.2", lw=0.8, ls=":")
+        (pts,) = ax.plot([], [], "o", color=PALETTE[1], label="runs")
+        (pure,) = ax.plot(grid, grid, ls="--", color=PALETTE[0], label="power-law fit")
+        (sat,) = ax.plot(grid, grid, color=PALETTE[2], label="saturating fit")
+        ax.axvspan(1e7, 1e10, color="0.9", zorder=0)
+        ax.legend(loc="upper right")
+        note = _text_box(ax, 0.03, 0.2)
+
+        def update(sigma, runs):
+            x = np.geomspace(1e7, 1e10, int(runs))
+            y = add_log_noise(saturating_power_law(x, **_TRUTH), sigma, seed=seed)
+            p = fit_power_law(x, y)
+            s = fit_saturating_power_law(x, y)
+            pts.set_data(x, y)
+            pure.set_ydata(p.predict(grid))
+            sat.set_ydata(s.predict(grid))
+            note.set_text(f"power law: α̂ = {p.alpha:.3f}\nsaturating: α̂ = {s.alpha:.3f}, Ê = {s.E:.2f}\n"
+                          f"(truth: α = 0.3, E = 1.8)")
+            return [pts, pure, sat, note]
+
+        return update
+
+    return explorer(draw, [Slider("sigma", 0.003, 0.1, default=0.01, n=8, log=True, label="noise σ (log)", digits=2),
+                           Slider("runs", 4, 18, default=10, n=8, label="number of runs", digits=2)],
+                    title="Fitting simulated training runs")
+
+
+def robust_fit_explorer(seed: int = 1, delta: float = 1e-3) -> Explorer:
+    """Squared loss versus Huber loss when one run is an outlier (a diverged or mis-logged run).
+
+    Chapter 0, "Fitting scaling laws". Ten runs of ``1.8 + 400 N^-0.3`` with 1% noise; the third run's loss is
+    multiplied by the slider's factor. Huber's threshold defaults to Chinchilla's 1e-3 on log loss.
+    """
+    from .fitting import add_log_noise, fit_saturating_power_law
+    from .laws import saturating_power_law
+
+    x = np.geomspace(1e7, 1e10, 10)
+    clean = add_log_noise(saturating_power_law(x, **_TRUTH), 0.01, seed=seed)
+    grid = np.geomspace(1e6, 1e13, 200)
+    control = Slider("factor", 1.0, 1.6, default=1.3, n=25, label="outlier: loss ×", digits=3)
+    fits = {}  # Huber fits take tens of ms: fit every slider position once, up front (about a second)
+    for factor in control.values.tolist():
+        y = clean.copy()
+        y[2] *= factor
+        fits[factor] = (y, fit_saturating_power_law(x, y), fit_saturating_power_law(x, y, loss="huber", delta=delta))
+
+    def draw(fig):
+        ax = fig.subplots()
+        ax.set(xscale="log", yscale="log", xlim=(grid[0], grid[-1]), ylim=(1.5, 7.0),
+               xlabel="parameters N", ylabel="loss (nats/token)")
+        plain_log_ticks(ax, [1.5, 2, 2.5, 3, 4, 5, 6])
+        ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
+        (pts,) = ax.plot(x, clean, "o", color=PALETTE[1], label="runs")
+        (sq,) = ax.plot(grid, grid, ls="--", color=PALETTE[0], label="squared loss")
+        (hub,) = ax.plot(grid, grid, color=PALETTE[2], label=f"Huber, δ = {delta:g}")
+        ax.legend(loc="upper right")
+        note = _text_box(ax, 0.03, 0.2)
+
+        def update(factor):
+            y, f_sq, f_hub = fits[factor]
+            pts.set_ydata(y)
+            sq.set_ydata(f_sq.predict(grid))
+            hub.set_ydata(f_hub.predict(grid))
+            note.set_text(f"squared: α̂ = {f_sq.alpha:.3f}, Ê = {f_sq.E:.2f}\n"
+                          f"Huber:   α̂ = {f_hub.alpha:.3f}, Ê = {f_hub.E:.2f}\n(truth: α = 0.3, E = 1.8)")
+            return [pts, sq, hub, note]
+
+        return update
+
+    return explorer(draw, [control],
+                    title="One bad run: squared loss versus Huber loss")
+
+
+def extrapolation_explorer(seed: int = 0, n_resamples: int = 200) -> Explorer:
+    """Fit a saturating law on runs up to a chosen size and extrapolate to a target size, with a bootstrap band.
+
+    Chapter 0, "Extrapolation". Sixteen runs of ``1.8 + 400 N^-0.3`` from 1e7 to 1e10 parameters with 1% noise;
+    only those up to the "fit up to" slider are used. The band is the pointwise 90% bootstrap interval.
+    """
+    from .fitting import add_log_noise, bootstrap, fit_saturating_power_law
+    from .laws import saturating_power_law
+
+    x_all = np.geomspace(1e7, 1e10, 16)
+    y_all = add_log_noise(saturating_power_law(x_all, **_TRUTH), 0.01, seed=seed)
+    grid = np.geomspace(1e7, 1e13, 200)
+    cache = {}
+
+    def fitted(upper):
+        if upper not in cache:
+            keep = x_all <= upper * (1 + 1e-9)
+            fit = fit_saturating_power_law(x_all[keep], y_all[keep])
+            boot = bootstrap(fit, n_resamples, seed=seed)
+            lo, hi = boot.predict_interval(grid, 0.9)
+            cache[upper] = (keep, fit, boot, fit.predict(grid), lo, hi)
+        return cache[upper]
+
+    def draw(fig):
+        ax = fig.subplots()
+        ax.set(xscale="log", yscale="log", xlim=(grid[0], grid[-1]), ylim=(1.4, 5.0),
+               xlabel="parameters N", ylabel="loss (nats/token)")
+        plain_log_ticks(ax, [1.5, 2, 2.5, 3, 4, 5, 6])
+        ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
+        band = ax.fill_between(grid, grid, grid, color=PALETTE[0], alpha=0.25, lw=0, label="90% bootstrap band")
+        (mid,) = ax.plot(grid, grid, color=PALETTE[0], label="saturating fit")
+        (used,) = ax.plot([], [], "o", color=PALETTE[1], label="runs used")
+        (unused,) = ax.plot([], [], "o", mfc="none", color=PALETTE[1], label="runs held out")
+        (bar,) = ax.plot([], [], color=PALETTE[3], lw=3, solid_capstyle="butt")
+        (star,) = ax.plot([], [], "*", color="0.1", ms=11, label="true loss at target")
+        ax.legend(loc="upper right", fontsize=8)
+        note = _text_box(ax, 0.03, 0.22)
+
+        def update(upper, target):
+            keep, fit, boot, pred, lo, hi = fitted(upper)
+            band.set_data(grid, lo, hi)
+            mid.set_ydata(pred)
+            used.set_data(x_all[keep], y_all[keep])
+            unused.set_data(x_all[~keep], y_all[~keep])
+            t_lo, t_hi = boot.predict_interval([target], 0.9)
+            t_pred = fit.predict(target)
+            truth = saturating_power_law(target, **_TRUTH)
+            bar.set_data([target, target], [t_lo[0], t_hi[0]])
+            star.set_data([target], [truth])
+            distance = np.log10(target / upper)
+            note.set_text(f"{int(keep.sum())} runs, {distance:.1f} decades beyond the data\n"
+                          f"predicted {t_pred:.3f} [{t_lo[0]:.3f}, {t_hi[0]:.3f}]\n"
+                          f"true {truth:.3f} (error {100 * (t_pred / truth - 1):+.1f}%)")
+            return [band, mid, used, unused, bar, star, note]
+
+        return update
+
+    return explorer(draw, [Slider("upper", 1e8, 1e10, default=1e9, n=8, log=True, label="fit up to", unit="params"),
+                           Slider("target", 1e10, 1e13, default=1e12, n=8, log=True, label="predict at",
+                                  unit="params")],
+                    title="Extrapolating a fitted scaling law")

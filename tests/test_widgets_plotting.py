@@ -12,6 +12,7 @@ from book_utils.plotting import (
     fmt_tex,
     log_ticks,
     loglog_axes,
+    plain_log_ticks,
     slope_triangle,
     use_book_style,
 )
@@ -42,12 +43,13 @@ def make_draw(log=False):
 
 
 def test_explorer_renders_png_and_reads_values():
-    ex = explorer(make_draw(), [Slider("alpha", 0.1, 1.0, default=0.5, n=10), Slider("A", 0.1, 10, log=True, unit="nats")])
+    controls = [Slider("alpha", 0.1, 1.0, default=0.5, n=10), Slider("A", 0.1, 10, log=True, unit="nats")]
+    ex = explorer(make_draw(), controls)
     assert isinstance(ex, Explorer) and isinstance(ex, ipywidgets.VBox)
     assert bytes(ex.image.value).startswith(PNG_MAGIC)
     assert ex.values["alpha"] == pytest.approx(0.5)
     assert ex.values["A"] == pytest.approx(1.0)  # middle of a log grid from 0.1 to 10
-    assert ex.controls["A"].label == "1.0 nats"  # readout carries the unit
+    assert ex.controls["A"].label == "1 nats"  # readout carries the unit
 
 
 def test_every_control_changes_the_figure():
@@ -171,4 +173,17 @@ def test_loglog_axes_and_slope_triangle():
         loglog_axes(ax, "x", "y", xlim=(0, 1))
     with pytest.raises(ValueError, match="increasing"):
         loglog_axes(ax, "x", "y", ylim=(10, 1))
+    plt.close(fig)
+
+
+def test_plain_log_ticks():
+    fig, ax = plt.subplots()
+    ax.set_yscale("log")
+    ax.set_ylim(1.5, 6)
+    plain_log_ticks(ax, [2, 3, 4])
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels == ["2", "3", "4"]
+    with pytest.raises(ValueError, match="axis must be"):
+        plain_log_ticks(ax, [2], axis="z")
     plt.close(fig)
