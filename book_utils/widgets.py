@@ -287,6 +287,8 @@ class Explorer(widgets.VBox):
     def _render(self, values) -> bytes:
         changed = self._update(**values)
         if changed is None:
+            for artist in self._animated or ():
+                artist.set_animated(False)  # a full draw skips animated artists
             self._animated = None
             self._canvas.draw()
         else:

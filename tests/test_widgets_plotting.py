@@ -187,3 +187,23 @@ def test_plain_log_ticks():
     with pytest.raises(ValueError, match="axis must be"):
         plain_log_ticks(ax, [2], axis="z")
     plt.close(fig)
+
+
+def test_switching_from_blit_to_full_redraw_keeps_artists_visible():
+    state = {"full": False}
+
+    def draw(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot([0, 1], [0, 1], lw=8)
+        ax.set_ylim(0, 10)
+
+        def update(k):
+            line.set_ydata([0, k])
+            return None if state["full"] else [line]
+
+        return update
+
+    ex = explorer(draw, [Slider("k", 1, 10, n=10)])
+    blitted = ex.set(k=10)
+    state["full"] = True
+    assert ex.set(k=10) == blitted  # same picture whichever path drew it
