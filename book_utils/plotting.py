@@ -82,6 +82,14 @@ def loglog_axes(ax, xlabel: str, ylabel: str, *, xlim=None, ylim=None, minor_y: 
     return ax
 
 
+def _sci_parts(value, digits):
+    """Validate, then split a non-zero ``value`` into (mantissa, exponent) with ``digits`` significant digits;
+    ``None`` for zero."""
+    value = as_scalar("value", value)
+    digits = as_int("digits", digits, minimum=1)
+    return None if value == 0 else _mantissa_exponent(value, digits)
+
+
 def _mantissa_exponent(value: float, digits: int):
     exponent = math.floor(math.log10(abs(value)))
     mantissa = round(value / 10**exponent, digits - 1)
@@ -106,11 +114,10 @@ def fmt_sci(value, digits: int = 2) -> str:
     >>> fmt_sci(1.75e11), fmt_sci(5.88e23, 3), fmt_sci(0.076)
     ('1.8e11', '5.88e23', '7.6e-2')
     """
-    value = as_scalar("value", value)
-    digits = as_int("digits", digits, minimum=1)
-    if value == 0:
+    parts = _sci_parts(value, digits)
+    if parts is None:
         return "0"
-    mantissa, exponent = _mantissa_exponent(value, digits)
+    mantissa, exponent = parts
     return f"{mantissa:.{digits - 1}f}e{exponent}"
 
 
@@ -139,11 +146,10 @@ def fmt_tex(value, digits: int = 2) -> str:
     >>> fmt_tex(5.88e23, 3)
     '$5.88\\times10^{23}$'
     """
-    value = as_scalar("value", value)
-    digits = as_int("digits", digits, minimum=1)
-    if value == 0:
+    parts = _sci_parts(value, digits)
+    if parts is None:
         return "$0$"
-    mantissa, exponent = _mantissa_exponent(value, digits)
+    mantissa, exponent = parts
     return rf"${mantissa:.{digits - 1}f}\times10^{{{exponent}}}$"
 
 

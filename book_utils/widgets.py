@@ -417,6 +417,16 @@ def _escape(text: str) -> str:
 _TRUTH = {"E": 1.8, "A": 400.0, "alpha": 0.3}  # the simulated "true" law of the Foundations notebooks
 
 
+def _loss_axes(ax, grid, ylim):
+    """Log-log axes of loss against parameters over ``grid``, with the true law of the simulated runs drawn."""
+    from .laws import saturating_power_law
+
+    ax.set(xscale="log", yscale="log", xlim=(grid[0], grid[-1]), ylim=ylim,
+           xlabel="parameters N", ylabel="loss (nats/token)")
+    plain_log_ticks(ax, [1.5, 2, 2.5, 3, 4, 5, 6])
+    ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
+
+
 def _text_box(ax, x, y, **kw):
     return ax.text(x, y, "", transform=ax.transAxes, va="top", fontsize=9,
                    bbox={"boxstyle": "round", "fc": "white", "ec": "0.8", "alpha": 0.9}, **kw)
@@ -478,10 +488,7 @@ def fit_explorer(seed: int = 0) -> Explorer:
 
     def draw(fig):
         ax = fig.subplots()
-        ax.set(xscale="log", yscale="log", xlim=(grid[0], grid[-1]), ylim=(1.5, 6.0),
-               xlabel="parameters N", ylabel="loss (nats/token)")
-        plain_log_ticks(ax, [1.5, 2, 2.5, 3, 4, 5, 6])
-        ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
+        _loss_axes(ax, grid, (1.5, 6.0))
         ax.axhline(_TRUTH["E"], color="0.2", lw=0.8, ls=":")
         (pts,) = ax.plot([], [], "o", color=PALETTE[1], label="runs")
         (pure,) = ax.plot(grid, grid, ls="--", color=PALETTE[0], label="power-law fit")
@@ -530,10 +537,7 @@ def robust_fit_explorer(seed: int = 1, delta: float = 1e-3) -> Explorer:
 
     def draw(fig):
         ax = fig.subplots()
-        ax.set(xscale="log", yscale="log", xlim=(grid[0], grid[-1]), ylim=(1.5, 7.0),
-               xlabel="parameters N", ylabel="loss (nats/token)")
-        plain_log_ticks(ax, [1.5, 2, 2.5, 3, 4, 5, 6])
-        ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
+        _loss_axes(ax, grid, (1.5, 7.0))
         (pts,) = ax.plot(x, clean, "o", color=PALETTE[1], label="runs")
         (sq,) = ax.plot(grid, grid, ls="--", color=PALETTE[0], label="squared loss")
         (hub,) = ax.plot(grid, grid, color=PALETTE[2], label=f"Huber, δ = {delta:g}")
@@ -580,10 +584,7 @@ def extrapolation_explorer(seed: int = 0, n_resamples: int = 200) -> Explorer:
 
     def draw(fig):
         ax = fig.subplots()
-        ax.set(xscale="log", yscale="log", xlim=(grid[0], grid[-1]), ylim=(1.4, 5.0),
-               xlabel="parameters N", ylabel="loss (nats/token)")
-        plain_log_ticks(ax, [1.5, 2, 2.5, 3, 4, 5, 6])
-        ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
+        _loss_axes(ax, grid, (1.4, 5.0))
         band = ax.fill_between(grid, grid, grid, color=PALETTE[0], alpha=0.25, lw=0, label="90% bootstrap band")
         (mid,) = ax.plot(grid, grid, color=PALETTE[0], label="saturating fit")
         (used,) = ax.plot([], [], "o", color=PALETTE[1], label="runs used")
