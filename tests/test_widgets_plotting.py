@@ -16,7 +16,17 @@ from book_utils.plotting import (
     slope_triangle,
     use_book_style,
 )
-from book_utils.widgets import Choice, Explorer, Slider, explorer, sweep
+from book_utils.widgets import (
+    Choice,
+    Explorer,
+    Slider,
+    explorer,
+    extrapolation_explorer,
+    fit_explorer,
+    power_law_explorer,
+    robust_fit_explorer,
+    sweep,
+)
 
 PNG_MAGIC = b"\x89PNG"
 
@@ -207,3 +217,24 @@ def test_switching_from_blit_to_full_redraw_keeps_artists_visible():
     blitted = ex.set(k=10)
     state["full"] = True
     assert ex.set(k=10) == blitted  # same picture whichever path drew it
+
+
+@pytest.mark.parametrize("make", [power_law_explorer, fit_explorer, robust_fit_explorer, extrapolation_explorer],
+                         ids=lambda f: f.__name__)
+def test_chapter_explorers_respond_at_both_ends_of_every_control(make):
+    ex = make()
+    report = sweep(ex, every=False)
+    assert report.ok, report
+    for spec in ex.specs.values():
+        assert isinstance(spec, Slider) and spec.n <= 25, "a kernel-free page ships at most 25 frames per control"
+    if len(ex.specs) == 2:
+        assert all(spec.n <= 8 for spec in ex.specs.values()), "two controls: at most 8 x 8 frames"
+
+
+def test_chapter_explorer_bad_arguments():
+    with pytest.raises(ValueError, match="A must be > 0"):
+        power_law_explorer(A=-1.0)
+    with pytest.raises(ValueError, match="n_resamples"):
+        extrapolation_explorer(n_resamples=3)
+    with pytest.raises(ValueError, match="delta must be > 0"):
+        robust_fit_explorer(delta=0.0)
