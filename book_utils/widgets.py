@@ -471,7 +471,7 @@ def power_law_explorer(A: float = 50.0) -> Explorer:
 
         return update
 
-    return explorer(draw, [Slider("alpha", 0.05, 0.8, default=0.3, n=8, log=True, label="exponent α"),
+    return explorer(draw, [Slider("alpha", 0.1, 0.8, default=0.3, n=8, label="exponent α"),
                            Slider("E", 0.0, 2.1, default=0.0, n=8, label="floor E", unit="nats")],
                     title="A power law, with and without a floor")
 
@@ -511,7 +511,7 @@ def fit_explorer(seed: int = 0) -> Explorer:
 
         return update
 
-    return explorer(draw, [Slider("sigma", 0.003, 0.1, default=0.01, n=8, log=True, label="noise σ (log)", digits=2),
+    return explorer(draw, [Slider("sigma", 0.0025, 0.16, default=0.01, n=7, log=True, label="noise σ (log)", digits=2),
                            Slider("runs", 4, 18, default=10, n=8, label="number of runs", digits=2)],
                     title="Fitting simulated training runs")
 
@@ -528,7 +528,7 @@ def robust_fit_explorer(seed: int = 1, delta: float = 1e-3) -> Explorer:
     x = np.geomspace(1e7, 1e10, 10)
     clean = add_log_noise(saturating_power_law(x, **_TRUTH), 0.01, seed=seed)
     grid = np.geomspace(1e6, 1e13, 200)
-    control = Slider("factor", 1.0, 1.6, default=1.3, n=25, label="outlier: loss ×", digits=3)
+    control = Slider("factor", 1.0, 1.6, default=1.3, n=13, label="outlier: loss ×", digits=3)
     fits = {}  # Huber fits take tens of ms: fit every slider position once, up front (about a second)
     for factor in control.values.tolist():
         y = clean.copy()
@@ -613,7 +613,7 @@ def extrapolation_explorer(seed: int = 0, n_resamples: int = 200) -> Explorer:
 
         return update
 
-    return explorer(draw, [Slider("upper", 1e8, 1e10, default=1e9, n=8, log=True, label="fit up to", unit="params"),
-                           Slider("target", 1e10, 1e13, default=1e12, n=8, log=True, label="predict at",
+    return explorer(draw, [Slider("upper", 1e8, 1e10, default=1e9, n=11, log=True, label="fit up to", unit="params"),
+                           Slider("target", 1e10, 1e13, default=1e12, n=4, log=True, label="predict at",
                                   unit="params")],
                     title="Extrapolating a fitted scaling law")
