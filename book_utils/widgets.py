@@ -559,11 +559,13 @@ def robust_fit_explorer(seed: int = 1, delta: float = 1e-3) -> Explorer:
                     title="One bad run: squared loss versus Huber loss")
 
 
-def extrapolation_explorer(seed: int = 0, n_resamples: int = 200) -> Explorer:
+def extrapolation_explorer(seed: int = 0, n_resamples: int = 100) -> Explorer:
     """Fit a saturating law on runs up to a chosen size and extrapolate to a target size, with a bootstrap band.
 
     Chapter 0, "Extrapolation". Sixteen runs of ``1.8 + 400 N^-0.3`` from 1e7 to 1e10 parameters with 1% noise;
-    only those up to the "fit up to" slider are used. The band is the pointwise 90% bootstrap interval.
+    only those up to the "fit up to" slider are used. The band is the pointwise 90% bootstrap interval. The fit and
+    bootstrap for every position of "fit up to" are computed up front (about a second), so moving a slider only
+    redraws.
     """
     from .fitting import add_log_noise, bootstrap, fit_saturating_power_law
     from .laws import saturating_power_law
@@ -571,16 +573,14 @@ def extrapolation_explorer(seed: int = 0, n_resamples: int = 200) -> Explorer:
     x_all = np.geomspace(1e7, 1e10, 16)
     y_all = add_log_noise(saturating_power_law(x_all, **_TRUTH), 0.01, seed=seed)
     grid = np.geomspace(1e7, 1e13, 200)
-    cache = {}
-
-    def fitted(upper):
-        if upper not in cache:
-            keep = x_all <= upper * (1 + 1e-9)
-            fit = fit_saturating_power_law(x_all[keep], y_all[keep])
-            boot = bootstrap(fit, n_resamples, seed=seed)
-            lo, hi = boot.predict_interval(grid, 0.9)
-            cache[upper] = (keep, fit, boot, fit.predict(grid), lo, hi)
-        return cache[upper]
+    upper_control = Slider("upper", 1e8, 1e10, default=1e9, n=11, log=True, label="fit up to", unit="params")
+    fits = {}
+    for upper in upper_control.values.tolist():
+        keep = x_all <= upper * (1 + 1e-9)
+        fit = fit_saturating_power_law(x_all[keep], y_all[keep])
+        boot = bootstrap(fit, n_resamples, seed=seed)
+        lo, hi = boot.predict_interval(grid, 0.9)
+        fits[upper] = (keep, fit, boot, fit.predict(grid), lo, hi)
 
     def draw(fig):
         ax = fig.subplots()
@@ -595,7 +595,7 @@ def extrapolation_explorer(seed: int = 0, n_resamples: int = 200) -> Explorer:
         note = _text_box(ax, 0.03, 0.22)
 
         def update(upper, target):
-            keep, fit, boot, pred, lo, hi = fitted(upper)
+            keep, fit, boot, pred, lo, hi = fits[upper]
             band.set_data(grid, lo, hi)
             mid.set_ydata(pred)
             used.set_data(x_all[keep], y_all[keep])
@@ -613,7 +613,7 @@ def extrapolation_explorer(seed: int = 0, n_resamples: int = 200) -> Explorer:
 
         return update
 
-    return explorer(draw, [Slider("upper", 1e8, 1e10, default=1e9, n=11, log=True, label="fit up to", unit="params"),
+    return explorer(draw, [upper_control,
                            Slider("target", 1e10, 1e13, default=1e12, n=4, log=True, label="predict at",
                                   unit="params")],
                     title="Extrapolating a fitted scaling law")
