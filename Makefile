@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+VENDOR := _vendor/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test lab bench clean lock
+.PHONY: help book test lab bench clean distclean lock vendor browser
 
 help:
 	@echo "make book   build the HTML book into _build/html (warnings are errors; a failing cell fails the build)"
@@ -21,11 +22,32 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+# Browser assets served by the book itself (no CDN at read time): pinned in package-lock.json, installed from the npm
+# registry, copied into _vendor/ (html_static_path). Nothing third-party is committed.
+$(VENDOR): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf _vendor && mkdir -p _vendor/widgets _vendor/mathjax
+	cp node_modules/@jupyter-widgets/html-manager/dist/embed.js _vendor/widgets/
+	cp node_modules/@jupyter-widgets/html-manager/dist/*.woff2 node_modules/@jupyter-widgets/html-manager/dist/*.woff \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.ttf node_modules/@jupyter-widgets/html-manager/dist/*.eot \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.svg _vendor/widgets/
+	cp -R node_modules/mathjax/es5/. _vendor/mathjax/
+	@touch $@
+
+vendor: $(VENDOR)
+
+# Headless Chromium for the browser tests, from Debian's package (never a browser download by a test tool).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)) >/dev/null; \
+	  else echo "!!! chromium is not installed and cannot be installed here: the browser tests will be SKIPPED"; fi; }
+
+book: $(STAMP) $(VENDOR)
+	BOOK_STATIC_WIDGETS=1 $(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Built: $(abspath _build/html/index.html)"
 
-test: $(STAMP)
+test: $(STAMP) $(VENDOR) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest --nbval-lax tests book_utils chapters
 
@@ -36,6 +58,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/widget_latency.py
 	$(BIN)/python bench/build_time.py
+	$(BIN)/python bench/page_weight.py
 
 lock:
 	rm -rf /tmp/scaling-laws-lock && $(PYTHON) -m venv /tmp/scaling-laws-lock
@@ -44,8 +67,8 @@ lock:
 	 /tmp/scaling-laws-lock/bin/pip freeze --exclude-editable) > requirements.txt
 
 clean:
-	rm -rf _build .pytest_cache .ruff_cache
+	rm -rf _build _vendor .pytest_cache .ruff_cache
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info node_modules

@@ -11,14 +11,21 @@ published book. A notebook cell is one line::
 those artists are redrawn over a cached background, which keeps a callback at a few milliseconds. If ``update``
 returns ``None`` the whole figure is redrawn (needed when it changes axis limits or ticks).
 
-The figure is rendered with Agg into an ``ipywidgets.Image``: no interactive matplotlib backend is needed, and the
-PNG frames are what a kernel-free page can ship.
+The figure is rendered with Agg into an ``ipywidgets.Image``: no interactive matplotlib backend is needed.
+
+Two modes, same notebook code. **Live** (default): each control change calls ``update`` and re-renders. **Kernel-free**
+(when the environment variable ``BOOK_STATIC_WIDGETS`` is set, as ``make book`` does): the explorer renders one frame
+per position of its controls (at most 64), puts them in nested ``ipywidgets.Stack`` widgets, and links each slider's
+``index`` to its stacks' ``selected_index`` with ``ipywidgets.jslink``. The links run in the browser, so the published
+page switches frames without a kernel.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import os
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -32,7 +39,14 @@ from PIL import Image as PILImage
 from ._validation import as_int, as_scalar
 from .plotting import PALETTE, fmt_quantity, plain_log_ticks, use_book_style
 
-__all__ = ["Choice", "Explorer", "Slider", "SweepReport", "explorer", "extrapolation_explorer", "fit_explorer",
+STATIC_ENV = "BOOK_STATIC_WIDGETS"
+"""Environment variable that switches explorers to precomputed, kernel-free frames (set by ``make book``)."""
+
+MAX_STATIC_FRAMES = 64
+"""Most frames one kernel-free explorer may ship (25 for one control, 8 x 8 for two)."""
+
+__all__ = ["MAX_STATIC_FRAMES", "STATIC_ENV", "Choice", "Explorer", "Slider", "SweepReport", "explorer",
+           "extrapolation_explorer", "fit_explorer", "static_mode",
            "power_law_explorer", "robust_fit_explorer", "sweep"]
 
 
@@ -209,9 +223,13 @@ class Explorer(widgets.VBox):
         Duration of every callback (update + render), for benchmarks.
     last_error : str or None
         Traceback of the last failed callback (also shown in the widget), ``None`` after a success.
+    static : bool
+        Whether the explorer shows precomputed frames switched in the browser (kernel-free mode).
+    frames : ipywidgets.Stack or None
+        In kernel-free mode, the (nested) stacks of frames; ``None`` in live mode.
     """
 
-    def __init__(self, draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80):
+    def __init__(self, draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80, static=None):
         if not callable(draw):
             raise ValueError(f"draw must be a function draw(fig) -> update, got {draw!r}")
         controls = list(controls)
@@ -229,20 +247,31 @@ class Explorer(widgets.VBox):
         self._update = update
         self.specs = {c.name: c for c in controls}
         self.controls = {c.name: c.make_widget() for c in controls}
+        width = f"{max(len(w.description) for w in self.controls.values()) * 0.6 + 0.5:.1f}em"
+        for w in self.controls.values():  # one label width, so that the sliders line up
+            w.style.description_width = width
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.status = widgets.HTML()
         self.timings_ms = []
         self.last_error = None
         self._animated = None  # artists redrawn over the cached background; None: redraw everything
         self._background = None
+        self.static = static_mode() if static is None else bool(static)
+        self.frames = None
+        self._links = []
+        self._refresh()
+        shown = self.image
+        if self.static:
+            self.frames = self._frame_stack()
+            shown = self.frames
+            self.image.value = b""  # not shown: keep the page light (set() still renders into it)
         children = []
         if title:
             children.append(widgets.HTML(f"<b>{title}</b>"))
-        children += [widgets.VBox(list(self.controls.values())), self.image, self.status]
+        children += [widgets.VBox(list(self.controls.values())), shown, self.status]
         super().__init__(children=children)
         for w in self.controls.values():
             w.observe(self._on_change, names="value")
-        self._refresh()
 
     # -- state ---------------------------------------------------------------------------------------------------
     @property
@@ -267,6 +296,29 @@ class Explorer(widgets.VBox):
                     self.controls[name].observe(self._on_change, names="value")
         self._refresh()
         return bytes(self.image.value)
+
+    # -- kernel-free frames ---------------------------------------------------------------------------------------
+    def _frame_stack(self):
+        """Render every combination of control positions and nest the frames in Stacks linked to the controls."""
+        specs = list(self.specs.values())
+        total = int(np.prod([spec.n for spec in specs]))
+        if total > MAX_STATIC_FRAMES:
+            raise ValueError(f"a kernel-free explorer ships at most {MAX_STATIC_FRAMES} frames; these controls have "
+                             f"{' x '.join(str(spec.n) for spec in specs)} = {total} positions: use fewer")
+        frames = {}
+        for idx in itertools.product(*(range(spec.n) for spec in specs)):
+            values = {spec.name: spec.value_at(i) for spec, i in zip(specs, idx, strict=True)}
+            frames[idx] = widgets.Image(value=_palette_png(self._render(values)), format="png",
+                                        layout=widgets.Layout(max_width="100%", height="auto"))
+        return self._nest(specs, (), frames)
+
+    def _nest(self, specs, prefix, frames):
+        spec, rest = specs[0], specs[1:]
+        children = [frames[(*prefix, i)] if not rest else self._nest(rest, (*prefix, i), frames)
+                    for i in range(spec.n)]
+        stack = widgets.Stack(children=children, selected_index=self.controls[spec.name].index)
+        self._links.append(widgets.jslink((self.controls[spec.name], "index"), (stack, "selected_index")))
+        return stack
 
     # -- rendering -----------------------------------------------------------------------------------------------
     def _on_change(self, change):
@@ -309,7 +361,20 @@ class Explorer(widgets.VBox):
         return buf.getvalue()
 
 
-def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80) -> Explorer:
+def static_mode() -> bool:
+    """Whether explorers should precompute kernel-free frames: true when ``BOOK_STATIC_WIDGETS`` is set (not "0")."""
+    return os.environ.get(STATIC_ENV, "") not in ("", "0")
+
+
+def _palette_png(png: bytes, colors: int = 64) -> bytes:
+    """Re-encode a frame with a 64-colour palette: about a third of the bytes, no visible change for line plots."""
+    image = PILImage.open(io.BytesIO(png)).convert("RGB").quantize(colors=colors, method=PILImage.Quantize.FASTOCTREE)
+    buf = io.BytesIO()
+    image.save(buf, format="png")
+    return buf.getvalue()
+
+
+def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80, static=None) -> Explorer:
     """Build an :class:`Explorer`: a figure plus controls, redrawn whenever a control moves.
 
     Parameters
@@ -326,6 +391,8 @@ def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80) -> Explo
         Figure size in inches.
     dpi : int
         Resolution of the rendered frame (80 keeps frames small and callbacks fast).
+    static : bool, optional
+        Precompute kernel-free frames (``True``) or run live (``False``); default: :func:`static_mode`.
 
     Returns
     -------
@@ -347,7 +414,7 @@ def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80) -> Explo
     >>> ex.values
     {'k': 2.0}
     """
-    return Explorer(draw, controls, title=title, figsize=figsize, dpi=dpi)
+    return Explorer(draw, controls, title=title, figsize=figsize, dpi=dpi, static=static)
 
 
 @dataclass(frozen=True)
@@ -432,7 +499,7 @@ def _text_box(ax, x, y, **kw):
                    bbox={"boxstyle": "round", "fc": "white", "ec": "0.8", "alpha": 0.9}, **kw)
 
 
-def power_law_explorer(A: float = 50.0) -> Explorer:
+def power_law_explorer(A: float = 50.0, static: bool | None = None) -> Explorer:
     """Explore :math:`y = E + A x^{-\\alpha}`: the exponent and the floor, on log-log axes, with the local slope.
 
     Chapter 0, "Power laws and log-log plots". Left: the law, its reducible part and its floor; right: the local
@@ -473,10 +540,10 @@ def power_law_explorer(A: float = 50.0) -> Explorer:
 
     return explorer(draw, [Slider("alpha", 0.1, 0.8, default=0.3, n=8, label="exponent α"),
                            Slider("E", 0.0, 2.1, default=0.0, n=8, label="floor E", unit="nats")],
-                    title="A power law, with and without a floor")
+                    title="A power law, with and without a floor", static=static)
 
 
-def fit_explorer(seed: int = 0) -> Explorer:
+def fit_explorer(seed: int = 0, static: bool | None = None) -> Explorer:
     """Fit a pure and a saturating power law to simulated runs; vary the noise and the number of runs.
 
     Chapter 0, "Fitting scaling laws". The runs follow ``1.8 + 400 N^-0.3`` (nats/token) times log-normal noise.
@@ -513,10 +580,10 @@ def fit_explorer(seed: int = 0) -> Explorer:
 
     return explorer(draw, [Slider("sigma", 0.0025, 0.16, default=0.01, n=7, log=True, label="noise σ (log)", digits=2),
                            Slider("runs", 4, 18, default=10, n=8, label="number of runs", digits=2)],
-                    title="Fitting simulated training runs")
+                    title="Fitting simulated training runs", static=static)
 
 
-def robust_fit_explorer(seed: int = 1, delta: float = 1e-3) -> Explorer:
+def robust_fit_explorer(seed: int = 1, delta: float = 1e-3, static: bool | None = None) -> Explorer:
     """Squared loss versus Huber loss when one run is an outlier (a diverged or mis-logged run).
 
     Chapter 0, "Fitting scaling laws". Ten runs of ``1.8 + 400 N^-0.3`` with 1% noise; the third run's loss is
@@ -556,10 +623,10 @@ def robust_fit_explorer(seed: int = 1, delta: float = 1e-3) -> Explorer:
         return update
 
     return explorer(draw, [control],
-                    title="One bad run: squared loss versus Huber loss")
+                    title="One bad run: squared loss versus Huber loss", static=static)
 
 
-def extrapolation_explorer(seed: int = 0, n_resamples: int = 100) -> Explorer:
+def extrapolation_explorer(seed: int = 0, n_resamples: int = 100, static: bool | None = None) -> Explorer:
     """Fit a saturating law on runs up to a chosen size and extrapolate to a target size, with a bootstrap band.
 
     Chapter 0, "Extrapolation". Sixteen runs of ``1.8 + 400 N^-0.3`` from 1e7 to 1e10 parameters with 1% noise;
@@ -616,4 +683,4 @@ def extrapolation_explorer(seed: int = 0, n_resamples: int = 100) -> Explorer:
     return explorer(draw, [upper_control,
                            Slider("target", 1e10, 1e13, default=1e12, n=4, log=True, label="predict at",
                                   unit="params")],
-                    title="Extrapolating a fitted scaling law")
+                    title="Extrapolating a fitted scaling law", static=static)

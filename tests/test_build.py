@@ -2,23 +2,14 @@
 
 import json
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from notebook_checks import ROOT, chapter_notebooks, tracebacks
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    jb = shutil.which("jupyter-book") or str(Path(sys.executable).with_name("jupyter-book"))
-    proc = subprocess.run([jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
-    return out / "_build"
+def built(built_book):
+    return built_book
 
 
 def test_index_and_every_notebook_page_exist(built):
@@ -50,3 +41,27 @@ def test_foundations_pages_render_figures_math_exercises(built):
         assert "application/vnd.jupyter.widget-view+json" in page, f"{nb.name}: an explorer"
         assert "Traceback" not in page
         assert not re.search(r"\(eq-|\{cite|\{eq\}|\{numref\}", page), f"{nb.name}: an unresolved role"
+
+
+def test_no_page_references_a_cdn(built):
+    cdn = re.compile(r"(src|href)=\"https?://(?!127\.0\.0\.1)[^\"]*\.(js|css|woff2?)", re.I)
+    for page in (built / "html").rglob("*.html"):
+        text = page.read_text()
+        assert not cdn.search(text), (page.name, cdn.search(text).group(0))
+        assert "cdn.jsdelivr" not in text and "unpkg.com" not in text and "cdnjs" not in text, page.name
+
+
+def test_explorers_ship_frames_and_links(built):
+    for path in sorted((built / "jupyter_execute").rglob("*.ipynb")):
+        state = json.loads(path.read_text())["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]
+        models = state["state"].values()
+        names = [m["model_name"] for m in models]
+        assert names.count("StackModel") >= 1 and names.count("LinkModel") >= 1, path.name
+        frames = [m for m in models if m["model_name"] == "ImageModel"
+                  and any(b["path"] == ["value"] and b["data"] for b in m.get("buffers", []))]
+        assert len(frames) >= 13, f"{path.name}: precomputed frames"
+
+
+def test_no_launch_buttons_by_default(built):
+    page = (built / "html" / "chapters" / "00_foundations" / "01_power_laws.html").read_text()
+    assert "mybinder.org" not in page and "colab.research.google.com" not in page

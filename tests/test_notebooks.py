@@ -51,6 +51,10 @@ def test_anatomy(path):
     last = cells[-1]
     assert last["cell_type"] == "code" and "remove-cell" in last["metadata"].get("tags", [])
     assert "assert" in source(last) and "sweep(" in source(last), "hidden cell asserts and drives the explorers"
+    for i, cell in enumerate(cells[:-1]):
+        if cell["cell_type"] == "code" and re.search(r"_explorer\(\)\s*$", source(cell).strip()):
+            before = "\n".join(source(c) for c in cells[max(0, i - 2):i] if c["cell_type"] == "markdown")
+            assert "{margin} Precomputed here, live in Jupyter" in before, "a margin note by every explorer"
     explorers = set(re.findall(r"(\w+_explorer)\(\)", "\n".join(code[:-1])))
     assert explorers <= set(re.findall(r"(\w+_explorer)\b", source(last))), "every explorer shown is swept"
 

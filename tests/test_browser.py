@@ -1,0 +1,96 @@
+"""The published book in a browser, offline: every page clean, math rendered, figures and explorers alive.
+
+Builds the book (the session's shared build), serves it on 127.0.0.1, and loads every page in Debian's headless
+Chromium with every non-local request blocked. Screenshots go to _build/screenshots/ for people to look at.
+"""
+
+import re
+
+import pytest
+from browser import VISIBLE_FRAMES, browser_context, chromium_available, serve, visit
+from notebook_checks import ROOT
+
+pytestmark = pytest.mark.skipif(
+    not chromium_available(),
+    reason="!!! SKIPPED: /usr/bin/chromium is not installed and `make browser` could not install it here; "
+           "the offline rendering of the book was NOT checked !!!",
+)
+
+RAW_TEX = re.compile(r"\\\(|\\\[|\$\$|\\begin\{|\\frac|\\alpha")
+PROSE_TEXT = """() => { const main = (document.querySelector('main') || document.body).cloneNode(true);
+    main.querySelectorAll('pre, code, .highlight, script, mjx-container').forEach(e => e.remove());
+    return main.innerText; }"""
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+PAGE_BUDGET = 3_000_000  # bytes transferred per page (text gzipped, as any static host serves it)
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    html = built_book / "html"
+    pages = sorted(str(p.relative_to(html)) for p in html.rglob("*.html") if "_static" not in p.parts)
+    with serve(html) as base, browser_context(base) as context:
+        yield base, context, pages
+
+
+def test_every_page_loads_clean_offline(site):
+    base, context, pages = site
+    problems, weights = [], {}
+    for path in pages:
+        shot = SCREENSHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")
+        page, rec = visit(context, base, path, screenshot=shot)
+        weights[path] = rec.transfer_weight
+        problems += [f"{path}: console error: {e}" for e in rec.console_errors]
+        problems += [f"{path}: failed request: {r}" for r in rec.failed_requests]
+        problems += [f"{path}: non-local request: {r}" for r in rec.blocked_requests]
+        text = page.evaluate(PROSE_TEXT)
+        if RAW_TEX.search(text):
+            problems.append(f"{path}: raw TeX left unrendered: {RAW_TEX.search(text).group(0)!r}")
+        broken = page.evaluate("Array.from(document.images).filter(i => i.offsetParent !== null && "
+                               "(!i.complete || i.naturalWidth === 0)).map(i => i.src.slice(0, 80))")
+        problems += [f"{path}: empty figure {src}" for src in broken]
+        empty_widgets = page.evaluate("Array.from(document.querySelectorAll('.widget-subarea'))"
+                                      ".filter(a => a.getBoundingClientRect().height < 50).length")
+        if empty_widgets:
+            problems.append(f"{path}: {empty_widgets} empty widget area(s)")
+        page.close()
+    assert len(pages) >= 10
+    assert not problems, "\n".join(problems)
+    heavy = {p: w for p, w in weights.items() if w > PAGE_BUDGET}
+    assert not heavy, f"pages over {PAGE_BUDGET:,} bytes: {heavy}"
+
+
+def test_math_is_typeset(site):
+    base, context, _ = site
+    page, _ = visit(context, base, "chapters/00_foundations/01_power_laws.html")
+    assert page.evaluate("document.querySelectorAll('mjx-container').length") > 20
+    page.close()
+
+
+def test_every_explorer_responds_to_every_control(site):
+    base, context, pages = site
+    checked, problems = 0, []
+    for path in pages:
+        page, _ = visit(context, base, path)
+        for k, area in enumerate(page.query_selector_all(".widget-subarea")):
+            handles = area.query_selector_all(".noUi-handle")
+            buttons = area.query_selector_all(".widget-toggle-button")
+            if not handles and not buttons:
+                continue
+            checked += 1
+            area.scroll_into_view_if_needed()
+            for j, handle in enumerate(handles):
+                before = area.evaluate(VISIBLE_FRAMES)
+                handle.focus()
+                page.keyboard.press("ArrowRight")
+                page.wait_for_timeout(100)
+                after = area.evaluate(VISIBLE_FRAMES)
+                if after == before:  # at the end of its range: go the other way
+                    page.keyboard.press("ArrowLeft")
+                    page.keyboard.press("ArrowLeft")
+                    page.wait_for_timeout(100)
+                    after = area.evaluate(VISIBLE_FRAMES)
+                if len(after) != 1 or after == before:
+                    problems.append(f"{path}: explorer {k}, control {j}: the displayed frame did not change")
+        page.close()
+    assert checked >= 4, f"only {checked} explorers found"
+    assert not problems, "\n".join(problems)
