@@ -1,5 +1,7 @@
 """book_utils.widgets and book_utils.plotting: explorers render, respond to every control, and fail loudly."""
 
+import io
+
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
@@ -238,3 +240,43 @@ def test_chapter_explorer_bad_arguments():
         extrapolation_explorer(n_resamples=3)
     with pytest.raises(ValueError, match="delta must be > 0"):
         robust_fit_explorer(delta=0.0)
+
+
+def test_static_mode_ships_linked_frames_for_every_position():
+    ex = explorer(make_draw(), [Slider("alpha", 0.1, 1.0, default=0.4, n=4), Slider("A", 0.1, 10, log=True, n=3)],
+                  static=True)
+    assert ex.static and isinstance(ex.frames, ipywidgets.Stack)
+    assert ex.frames in ex.children and ex.image not in ex.children
+    outer = ex.frames
+    assert len(outer.children) == 4 and all(len(inner.children) == 3 for inner in outer.children)
+    assert outer.selected_index == ex.controls["alpha"].index == 1  # the default frame shows at load
+    assert all(inner.selected_index == ex.controls["A"].index == 1 for inner in outer.children)
+    assert len(ex._links) == 1 + 4  # slider 1 -> outer stack, slider 2 -> each inner stack
+    frames = [bytes(f.value) for inner in outer.children for f in inner.children]
+    assert all(f.startswith(PNG_MAGIC) for f in frames) and len(set(frames)) == 12
+    # a frame shows what the live explorer draws at that position (up to the 64-colour palette)
+    live = explorer(make_draw(), [Slider("alpha", 0.1, 1.0, default=0.4, n=4), Slider("A", 0.1, 10, log=True, n=3)],
+                    static=False)
+    from PIL import Image
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+    frame = bytes(outer.children[2].children[0].value)
+    assert np.abs(pixels(frame) - pixels(live.set(alpha=0.7, A=0.1))).mean() < 3.0
+    assert sweep(ex).ok  # set() and sweep still work in static mode
+
+
+def test_static_mode_is_chosen_by_the_environment(monkeypatch):
+    controls = [Slider("alpha", 0.1, 1.0, n=3), Slider("A", 0.1, 10, log=True, n=3)]
+    monkeypatch.setenv("BOOK_STATIC_WIDGETS", "1")
+    assert explorer(make_draw(), controls).static
+    monkeypatch.setenv("BOOK_STATIC_WIDGETS", "0")
+    assert not explorer(make_draw(), controls).static
+    monkeypatch.delenv("BOOK_STATIC_WIDGETS")
+    assert not explorer(make_draw(), controls).static
+
+
+def test_static_mode_refuses_too_many_frames():
+    with pytest.raises(ValueError, match="at most 64 frames"):
+        explorer(make_draw(), [Slider("alpha", 0.1, 1.0, n=9), Slider("A", 0.1, 10, log=True, n=8)], static=True)
