@@ -9,6 +9,7 @@ Run: ``make bench`` (or ``.venv/bin/python bench/build_time.py``). Builds into a
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_BUDGET_S = 20.0
 
 
-def execute(path: Path) -> float:
+def execute(path: Path, static: bool) -> float:
+    """Execute a notebook as the tests do (live explorers) or as the book build does (kernel-free frames)."""
+    os.environ["BOOK_STATIC_WIDGETS"] = "1" if static else "0"  # inherited by the kernel
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
@@ -35,22 +38,22 @@ def cold_build() -> float:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         subprocess.run([jb, "build", str(ROOT), "--path-output", out, "-W", "-n", "--keep-going", "-q"],
-                       check=True, capture_output=True)
+                       check=True, capture_output=True, env={**os.environ, "BOOK_STATIC_WIDGETS": "1"})
         return time.perf_counter() - start
 
 
 def main():
     notebooks = sorted((ROOT / "chapters").rglob("*.ipynb"))
     notebooks = [p for p in notebooks if ".ipynb_checkpoints" not in p.parts]
-    print(f"{'notebook':<48}{'execution (s)':>14}{'budget (s)':>12}{'share of budget':>17}")
-    print("-" * 91)
-    total = 0.0
+    print(f"{'notebook':<48}{'live (s)':>10}{'kernel-free (s)':>17}{'budget (s)':>12}{'worst share':>13}")
+    print("-" * 100)
+    totals = [0.0, 0.0]
     for path in notebooks:
-        seconds = execute(path)
-        total += seconds
-        print(f"{path.relative_to(ROOT)!s:<48}{seconds:>14.1f}{NOTEBOOK_BUDGET_S:>12.0f}"
-              f"{seconds / NOTEBOOK_BUDGET_S:>16.0%}")
-    print(f"{'all notebooks':<48}{total:>14.1f}")
+        live, static = execute(path, static=False), execute(path, static=True)
+        totals = [totals[0] + live, totals[1] + static]
+        print(f"{path.relative_to(ROOT)!s:<48}{live:>10.1f}{static:>17.1f}{NOTEBOOK_BUDGET_S:>12.0f}"
+              f"{max(live, static) / NOTEBOOK_BUDGET_S:>12.0%}")
+    print(f"{'all notebooks':<48}{totals[0]:>10.1f}{totals[1]:>17.1f}")
     print()
     seconds = cold_build()
     print(f"cold book build (jupyter-book build -W -n, into a fresh folder): {seconds:.1f} s")
