@@ -11,9 +11,15 @@ quote compute in PF-days: one petaFLOP/s sustained for a day, :math:`10^{15} \ti
 
 from __future__ import annotations
 
-from ._validation import as_float_array
+from dataclasses import dataclass
 
-__all__ = ["FLOPS_PER_PARAM_TOKEN", "PF_DAY", "training_flops", "flops_to_pf_days", "pf_days_to_flops"]
+import numpy as np
+
+from ._validation import as_float_array
+from .published import KAPLAN
+
+__all__ = ["FLOPS_PER_PARAM_TOKEN", "PF_DAY", "training_flops", "flops_to_pf_days", "pf_days_to_flops",
+           "transformer_params", "forward_flops_per_token", "KaplanAllocation", "kaplan_allocation"]
 
 FLOPS_PER_PARAM_TOKEN = 6.0
 """FLOPs per parameter per training token (2 forward + 4 backward) :cite:p:`kaplan2020scaling`."""
@@ -74,3 +80,130 @@ def pf_days_to_flops(pf_days):
     8.64e+19
     """
     return _maybe_scalar(as_float_array("pf_days", pf_days, nonnegative=True) * PF_DAY)
+
+
+def transformer_params(n_layer, d_model, d_attn=None, d_ff=None):
+    r"""Non-embedding parameters of a decoder-only transformer, eq. 2.1 of Kaplan et al. :cite:p:`kaplan2020scaling`:
+
+    .. math:: N \approx 2\,d_\mathrm{model}\,n_\mathrm{layer}\,(2 d_\mathrm{attn} + d_\mathrm{ff})
+              = 12\,n_\mathrm{layer}\,d_\mathrm{model}^2 \quad (d_\mathrm{attn} = d_\mathrm{model},\;
+              d_\mathrm{ff} = 4 d_\mathrm{model}).
+
+    Per layer: the attention projections (Q, K, V, output: :math:`4 d_\mathrm{model} d_\mathrm{attn}`) and the two
+    feed-forward matrices (:math:`2 d_\mathrm{model} d_\mathrm{ff}`). Biases, layer norms, and the embeddings
+    (vocabulary and positions) are left out, as Kaplan et al. do.
+
+    Parameters
+    ----------
+    n_layer, d_model : array_like
+        Number of layers and residual width, > 0.
+    d_attn, d_ff : array_like, optional
+        Attention and feed-forward widths (default ``d_model`` and ``4 * d_model``).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Non-embedding parameters.
+
+    Examples
+    --------
+    >>> f"{transformer_params(96, 12288):.4g}"   # GPT-3 175B
+    '1.739e+11'
+    """
+    n_layer = as_float_array("n_layer", n_layer, positive=True)
+    d_model = as_float_array("d_model", d_model, positive=True)
+    d_attn = d_model if d_attn is None else as_float_array("d_attn", d_attn, positive=True)
+    d_ff = 4 * d_model if d_ff is None else as_float_array("d_ff", d_ff, positive=True)
+    return _maybe_scalar(2.0 * d_model * n_layer * (2.0 * d_attn + d_ff))
+
+
+def forward_flops_per_token(n_layer, d_model, n_ctx, d_attn=None, d_ff=None):
+    r"""Forward-pass FLOPs per token, eq. 2.2 of Kaplan et al. :cite:p:`kaplan2020scaling`:
+    :math:`C_\mathrm{forward} \approx 2N + 2\,n_\mathrm{layer}\,n_\mathrm{ctx}\,d_\mathrm{attn}`.
+
+    The first term is one multiply and one add per weight; the second is attention over the context. Training costs
+    about three times the forward pass (the backward pass is twice the forward), hence :math:`C \approx 6N` per
+    token when the context term is small.
+
+    Parameters
+    ----------
+    n_layer, d_model, n_ctx : array_like
+        Layers, residual width and context length, > 0.
+    d_attn, d_ff : array_like, optional
+        As in :func:`transformer_params`.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        FLOPs per token of one forward pass.
+
+    Examples
+    --------
+    >>> f"{forward_flops_per_token(96, 12288, 2048):.4g}"   # GPT-3 175B
+    '3.527e+11'
+    """
+    n_ctx = as_float_array("n_ctx", n_ctx, positive=True)
+    N = transformer_params(n_layer, d_model, d_attn, d_ff)
+    d_attn = as_float_array("d_model", d_model, positive=True) if d_attn is None else as_float_array("d_attn", d_attn)
+    return _maybe_scalar(2.0 * N + 2.0 * np.asarray(n_layer, dtype=float) * n_ctx * d_attn)
+
+
+@dataclass(frozen=True)
+class KaplanAllocation:
+    """Result of :func:`kaplan_allocation`: Kaplan et al.'s compute-efficient training run for a budget.
+
+    Attributes
+    ----------
+    C_min : numpy.ndarray or float
+        The budget, in FLOPs.
+    N : numpy.ndarray or float
+        Non-embedding parameters.
+    B : numpy.ndarray or float
+        Batch size in tokens (the critical batch size).
+    S_min : numpy.ndarray or float
+        Optimisation steps (at large batch).
+    D : numpy.ndarray or float
+        Training tokens, as printed in Table 6.
+    """
+
+    C_min: object
+    N: object
+    B: object
+    S_min: object
+    D: object
+
+    @property
+    def tokens_per_param(self):
+        """D / N."""
+        return self.D / self.N
+
+
+def kaplan_allocation(C_flops):
+    r"""Kaplan et al.'s compute-efficient allocation of a budget, Table 6 :cite:p:`kaplan2020scaling`.
+
+    With :math:`C_\mathrm{min}` in PF-days: :math:`N = 1.3\times10^{9}\,C^{0.73}`,
+    :math:`B = 2.0\times10^{6}\,C^{0.24}` tokens, :math:`S_\mathrm{min} = 5.4\times10^{3}\,C^{0.03}` and
+    :math:`D = 2\times10^{10}\,C^{0.27}` tokens. The exponents of N, B and S sum to 1 because
+    :math:`C = 6NBS`. Note that :math:`D \approx 2\,B\,S_\mathrm{min}`: training at the critical batch size takes
+    twice the minimal number of steps (eq. 5.4), and so twice :math:`C_\mathrm{min}` in FLOPs (eq. 5.5).
+
+    Parameters
+    ----------
+    C_flops : array_like
+        Minimal compute budget :math:`C_\mathrm{min}` in FLOPs, > 0.
+
+    Returns
+    -------
+    KaplanAllocation
+
+    Examples
+    --------
+    >>> a = kaplan_allocation(1e21)
+    >>> f"{a.N:.2g} params, {a.D:.2g} tokens, {a.tokens_per_param:.2g} tokens/param"
+    '7.8e+09 params, 3.9e+10 tokens, 5 tokens/param'
+    """
+    c = as_float_array("C_flops", C_flops, positive=True)
+    pf = c / PF_DAY
+    fields = {name: _maybe_scalar(float(coef) * pf ** float(expo))
+              for name, (coef, expo) in KAPLAN["allocation"].items()}
+    return KaplanAllocation(C_min=_maybe_scalar(c), **fields)

@@ -1,7 +1,9 @@
 """Functional forms of scaling laws.
 
-Introduced in chapter 0 (Foundations): :func:`power_law`, :func:`saturating_power_law`, :func:`local_exponent`.
-Later chapters add Kaplan's laws, Chinchilla's L(N, D), broken neural scaling laws and the M1–M4 baselines here.
+Introduced in chapter 0 (Foundations): :func:`power_law`, :func:`saturating_power_law`, :func:`scale_to_reach`,
+:func:`local_exponent`. Chapter 1 (Kaplan et al. 2020) adds :func:`kaplan_loss_n`, :func:`kaplan_loss_d`,
+:func:`kaplan_loss_c`, :func:`kaplan_loss_nd`, :func:`kaplan_loss_ns`, :func:`critical_batch_size`,
+:func:`kaplan_overfitting` and :func:`kaplan_data_requirement`.
 
 Conventions: ``x`` is a scale (parameters, tokens, FLOPs), always > 0; exponents are written with the minus sign
 outside, so a *positive* ``alpha`` means the quantity *falls* with scale, as loss does.
@@ -12,8 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_float_array, as_scalar, paired_1d
+from .published import KAPLAN
 
-__all__ = ["power_law", "saturating_power_law", "scale_to_reach", "local_exponent"]
+__all__ = ["power_law", "saturating_power_law", "scale_to_reach", "local_exponent", "kaplan_loss_n", "kaplan_loss_d",
+           "kaplan_loss_c", "kaplan_loss_nd", "kaplan_loss_ns", "critical_batch_size", "kaplan_overfitting",
+           "kaplan_data_requirement"]
+
+_PF_DAY = 8.64e19  # FLOPs per PF-day (book_utils.compute.PF_DAY; repeated here to keep laws free of compute)
 
 
 def power_law(x, A, alpha):
@@ -148,3 +155,258 @@ def local_exponent(x, y):
     if np.any(np.diff(x) <= 0):
         raise ValueError("x must be strictly increasing")
     return np.gradient(np.log(y), np.log(x))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 1: Kaplan et al. 2020. Losses in nats/token; N in non-embedding parameters; D in tokens; C in FLOPs.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _out(arr):
+    return arr if arr.ndim else float(arr)
+
+
+def _c(group, name):
+    return float(KAPLAN[group][name])
+
+
+def kaplan_loss_n(N):
+    r"""Kaplan et al.'s loss against model size, :math:`L(N) = (N_c/N)^{\alpha_N}`, eq. 1.1 :cite:p:`kaplan2020scaling`.
+
+    For models trained to convergence on enough data, with :math:`\alpha_N = 0.076`, :math:`N_c = 8.8\times10^{13}`.
+
+    Parameters
+    ----------
+    N : array_like
+        Non-embedding parameters, > 0.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Test loss in nats/token (WebText2).
+
+    Examples
+    --------
+    >>> round(kaplan_loss_n(1e9), 3)
+    2.376
+    """
+    N = as_float_array("N", N, positive=True)
+    return _out((_c("N", "scale") / N) ** _c("N", "alpha"))
+
+
+def kaplan_loss_d(D):
+    r"""Loss against dataset size, :math:`L(D) = (D_c/D)^{\alpha_D}`, eq. 1.2 :cite:p:`kaplan2020scaling`.
+
+    For large models trained with early stopping, :math:`\alpha_D = 0.095`, :math:`D_c = 5.4\times10^{13}` tokens.
+
+    Parameters
+    ----------
+    D : array_like
+        Training tokens, > 0.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Test loss in nats/token.
+
+    Examples
+    --------
+    >>> round(kaplan_loss_d(3e11), 3)
+    1.638
+    """
+    D = as_float_array("D", D, positive=True)
+    return _out((_c("D", "scale") / D) ** _c("D", "alpha"))
+
+
+def kaplan_loss_c(C, *, minimal=True):
+    r"""Loss against training compute, :math:`L(C) = (C_c/C)^{\alpha_C}` :cite:p:`kaplan2020scaling`.
+
+    With ``minimal=True`` (default), the compute-efficient frontier :math:`L(C_\mathrm{min})`, eq. 1.3:
+    :math:`\alpha_C^\mathrm{min} = 0.050`, :math:`C_c^\mathrm{min} = 3.1\times10^{8}` PF-days, for the best model
+    size *and* the critical batch size. With ``minimal=False``, the fixed-batch law of eq. 3.3:
+    :math:`\alpha_C = 0.057`, :math:`C_c = 1.6\times10^{7}` PF-days.
+
+    Parameters
+    ----------
+    C : array_like
+        Training compute in FLOPs, > 0 (the paper's constants are in PF-days; 1 PF-day = 8.64e19 FLOPs).
+    minimal : bool
+        Use :math:`C_\mathrm{min}` (eq. 1.3) or fixed-batch compute (eq. 3.3).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Test loss in nats/token.
+
+    Examples
+    --------
+    >>> round(kaplan_loss_c(8.64e19), 3)   # one PF-day
+    2.658
+    """
+    C = as_float_array("C", C, positive=True) / _PF_DAY
+    group = "C_min" if minimal else "C"
+    return _out((_c(group, "scale") / C) ** _c(group, "alpha"))
+
+
+def kaplan_loss_nd(N, D):
+    r"""Loss of a model of size N trained on D tokens, eq. 1.5/4.1 with the constants of Table 2
+    :cite:p:`kaplan2020scaling`:
+
+    .. math:: L(N, D) = \left[\left(\frac{N_c}{N}\right)^{\alpha_N/\alpha_D} + \frac{D_c}{D}\right]^{\alpha_D},
+
+    :math:`\alpha_N = 0.076`, :math:`\alpha_D = 0.103`, :math:`N_c = 6.4\times10^{13}`,
+    :math:`D_c = 1.8\times10^{13}`. It tends to :math:`(N_c/N)^{\alpha_N}` as :math:`D \to \infty` and to
+    :math:`(D_c/D)^{\alpha_D}` as :math:`N \to \infty`.
+
+    Parameters
+    ----------
+    N : array_like
+        Non-embedding parameters, > 0.
+    D : array_like
+        Training tokens, > 0; broadcast against ``N``.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Test loss in nats/token (with early stopping).
+
+    Examples
+    --------
+    >>> round(kaplan_loss_nd(1e9, 1e10), 3)
+    2.42
+    """
+    N = as_float_array("N", N, positive=True)
+    D = as_float_array("D", D, positive=True)
+    g = KAPLAN["ND"]
+    a_n, a_d = float(g["alpha_N"]), float(g["alpha_D"])
+    try:
+        return _out(((float(g["N_c"]) / N) ** (a_n / a_d) + float(g["D_c"]) / D) ** a_d)
+    except ValueError as exc:
+        raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
+
+
+def kaplan_loss_ns(N, S_min):
+    r"""Loss of a model of size N after :math:`S_\mathrm{min}` steps, eq. 1.6/5.6 with Table 3 constants
+    :cite:p:`kaplan2020scaling`:
+
+    .. math:: L(N, S) = \left(\frac{N_c}{N}\right)^{\alpha_N} + \left(\frac{S_c}{S_\mathrm{min}}\right)^{\alpha_S},
+
+    :math:`\alpha_N = 0.077`, :math:`\alpha_S = 0.76`, :math:`N_c = 6.5\times10^{13}`, :math:`S_c = 2.1\times10^{3}`.
+    :math:`S_\mathrm{min}` is the number of steps at a batch size much larger than the critical one (eq. 5.4).
+
+    Parameters
+    ----------
+    N : array_like
+        Non-embedding parameters, > 0.
+    S_min : array_like
+        Optimisation steps (at large batch), > 0; broadcast against ``N``.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Test loss in nats/token during training.
+
+    Examples
+    --------
+    >>> round(kaplan_loss_ns(1e9, 1e5), 3)
+    2.401
+    """
+    N = as_float_array("N", N, positive=True)
+    S = as_float_array("S_min", S_min, positive=True)
+    g = KAPLAN["NS"]
+    try:
+        return _out((float(g["N_c"]) / N) ** float(g["alpha_N"]) + (float(g["S_c"]) / S) ** float(g["alpha_S"]))
+    except ValueError as exc:
+        raise ValueError(f"N and S_min must broadcast; got shapes {N.shape} and {S.shape}") from exc
+
+
+def critical_batch_size(L):
+    r"""Critical batch size :math:`B_\mathrm{crit}(L) = B_*/L^{1/\alpha_B}`, eq. 1.4/5.3 :cite:p:`kaplan2020scaling`.
+
+    :math:`B_* = 2\times10^{8}` tokens, :math:`\alpha_B = 0.21`: the batch size above which more data per step buys
+    little; it depends on the loss reached, not on the model size.
+
+    Parameters
+    ----------
+    L : array_like
+        Test loss in nats/token, > 0.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Critical batch size in tokens.
+
+    Examples
+    --------
+    >>> f"{critical_batch_size(3.0):.3g}"
+    '1.07e+06'
+    """
+    L = as_float_array("L", L, positive=True)
+    g = KAPLAN["B_crit"]
+    return _out(float(g["scale"]) / L ** (1.0 / float(g["alpha"])))
+
+
+def kaplan_overfitting(N, D):
+    r"""Overfitting penalty :math:`\delta L = L(N, D)/L(N, \infty) - 1`, eq. 4.3 :cite:p:`kaplan2020scaling`:
+
+    .. math:: \delta L = \left(1 + \left(\frac{N}{N_c}\right)^{\alpha_N/\alpha_D} \frac{D_c}{D}\right)^{\alpha_D} - 1,
+
+    with the Table 2 constants: the fraction by which finite data raises the loss above the infinite-data law.
+
+    Parameters
+    ----------
+    N : array_like
+        Non-embedding parameters, > 0.
+    D : array_like
+        Training tokens, > 0; broadcast against ``N``.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        The relative excess loss (0.02 means 2%).
+
+    Examples
+    --------
+    >>> round(kaplan_overfitting(1e9, 1e10), 4)
+    0.0435
+    """
+    N = as_float_array("N", N, positive=True)
+    D = as_float_array("D", D, positive=True)
+    g = KAPLAN["ND"]
+    a_n, a_d = float(g["alpha_N"]), float(g["alpha_D"])
+    try:
+        return _out((1.0 + (N / float(g["N_c"])) ** (a_n / a_d) * float(g["D_c"]) / D) ** a_d - 1.0)
+    except ValueError as exc:
+        raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
+
+
+def kaplan_data_requirement(N, max_penalty=0.02):
+    r"""Fewest tokens that keep the overfitting penalty :func:`kaplan_overfitting` at or below ``max_penalty``.
+
+    Solving eq. 4.3 for D exactly:
+    :math:`D = D_c\,(N/N_c)^{\alpha_N/\alpha_D} / \bigl((1 + \delta)^{1/\alpha_D} - 1\bigr)`. For
+    :math:`\delta = 0.02` this is close to the paper's rule of thumb :math:`D \gtrsim 5\times10^{3}\,N^{0.74}`
+    (eq. 4.4) :cite:p:`kaplan2020scaling`; the exponent is :math:`\alpha_N/\alpha_D = 0.076/0.103 = 0.74`.
+
+    Parameters
+    ----------
+    N : array_like
+        Non-embedding parameters, > 0.
+    max_penalty : float
+        Largest acceptable relative excess loss, > 0 (0.02 is the paper's choice).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Tokens.
+
+    Examples
+    --------
+    >>> f"{kaplan_data_requirement(1e9):.2g}"
+    '2.4e+10'
+    """
+    N = as_float_array("N", N, positive=True)
+    delta = as_scalar("max_penalty", max_penalty, positive=True)
+    g = KAPLAN["ND"]
+    a_n, a_d = float(g["alpha_N"]), float(g["alpha_D"])
+    return _out(float(g["D_c"]) * (N / float(g["N_c"])) ** (a_n / a_d) / ((1.0 + delta) ** (1.0 / a_d) - 1.0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Constant", "TrainedModel", "GPT3", "GOPHER", "CHINCHILLA", "LANDMARK_MODELS", "KAPLAN_ALPHA_N",
-           "KAPLAN_N_C", "HOFFMANN_APPROACH3"]
+           "KAPLAN_N_C", "HOFFMANN_APPROACH3", "KAPLAN", "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +95,64 @@ HOFFMANN_APPROACH3 = {
     "beta": Constant(0.28, "hoffmann2022training", "section 3.3"),
 }
 """Chinchilla's parametric fit L(N, D) = E + A/N^alpha + B/D^beta, as printed (rounded) in the paper."""
+
+
+def _k(value, where, unit=""):
+    return Constant(value, "kaplan2020scaling", where, unit)
+
+
+KAPLAN = {
+    # L(N) = (N_c / N)^alpha_N, non-embedding parameters, data and compute not limiting
+    "N": {"alpha": _k(0.076, "eq. 1.1"), "scale": _k(8.8e13, "eq. 1.1", "non-embedding parameters")},
+    # L(D) = (D_c / D)^alpha_D, large model trained with early stopping
+    "D": {"alpha": _k(0.095, "eq. 1.2"), "scale": _k(5.4e13, "eq. 1.2", "tokens")},
+    # L(C_min) = (C_c^min / C_min)^alpha_C^min, compute-efficient training
+    "C_min": {"alpha": _k(0.050, "eq. 1.3"), "scale": _k(3.1e8, "eq. 1.3", "PF-days")},
+    # L(C) = (C_c / C)^alpha_C, fixed batch size, training to the compute-efficient frontier
+    "C": {"alpha": _k(0.057, "eq. 3.3 and Table 5"), "scale": _k(1.6e7, "eq. 3.3 and Table 5", "PF-days")},
+    # B_crit(L) = B* / L^(1/alpha_B)
+    "B_crit": {"alpha": _k(0.21, "eq. 1.4 / 5.3"), "scale": _k(2e8, "eq. 1.4 (2.1e8 in Table 5)", "tokens")},
+    # L(N, D) = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D
+    "ND": {"alpha_N": _k(0.076, "Table 2"), "alpha_D": _k(0.103, "Table 2"),
+           "N_c": _k(6.4e13, "Table 2", "non-embedding parameters"), "D_c": _k(1.8e13, "Table 2", "tokens")},
+    # L(N, S) = (N_c/N)^alpha_N + (S_c/S_min)^alpha_S
+    "NS": {"alpha_N": _k(0.077, "Table 3"), "alpha_S": _k(0.76, "Table 3"),
+           "N_c": _k(6.5e13, "Table 3", "non-embedding parameters"), "S_c": _k(2.1e3, "Table 3", "steps")},
+    # compute-efficient allocation, C_min in PF-days: X = coefficient * C_min^exponent
+    "allocation": {"N": (_k(1.3e9, "Table 6", "parameters"), _k(0.73, "Table 6")),
+                   "B": (_k(2.0e6, "Table 6", "tokens"), _k(0.24, "Table 6")),
+                   "S_min": (_k(5.4e3, "Table 6", "steps"), _k(0.03, "Table 6")),
+                   "D": (_k(2e10, "Table 6", "tokens"), _k(0.27, "Table 6"))},
+    # where the trends must break down (section 6.3)
+    "breakdown": {"C": _k(1e4, "eq. 6.8", "PF-days"), "N": _k(1e12, "eq. 6.8", "parameters"),
+                  "D": _k(1e12, "eq. 6.8", "tokens"), "L": _k(1.7, "eq. 6.8", "nats/token")},
+    # the data requirement to keep overfitting small: D >~ 5e3 N^0.74
+    "data_requirement": {"coefficient": _k(5e3, "eq. 4.4", "tokens"), "exponent": _k(0.74, "eq. 4.4")},
+}
+"""Constants of Kaplan et al. 2020 as printed, grouped by law. Compute is in PF-days, as in the paper."""
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Shape of a decoder-only transformer, for parameter and FLOP counting.
+
+    Attributes
+    ----------
+    name : str
+        The model.
+    n_layer, d_model, n_ctx : int
+        Layers, residual width and context length.
+    cite, where : str
+        Citation key and table that print the shape.
+    """
+
+    name: str
+    n_layer: int
+    d_model: int
+    n_ctx: int
+    cite: str
+    where: str
+
+
+GPT2_XL_SHAPE = Architecture("GPT-2 (1.5B)", 48, 1600, 1024, "radford2019language", "Table 2")
+GPT3_175B_SHAPE = Architecture("GPT-3 175B", 96, 12288, 2048, "brown2020language", "Table 2.1")
