@@ -16,10 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_scalar
-from .compute import training_flops
+from .compute import PF_DAY, kaplan_allocation, training_flops, transformer_params
 from .fitting import add_log_noise, bootstrap, fit_power_law, fit_saturating_power_law
-from .laws import saturating_power_law, scale_to_reach
-from .published import CHINCHILLA, GPT3, HOFFMANN_APPROACH3, KAPLAN_ALPHA_N
+from .laws import (
+    kaplan_data_requirement,
+    kaplan_loss_c,
+    kaplan_loss_d,
+    kaplan_loss_nd,
+    saturating_power_law,
+    scale_to_reach,
+)
+from .published import CHINCHILLA, GPT3, GPT3_175B_SHAPE, HOFFMANN_APPROACH3, KAPLAN, KAPLAN_ALPHA_N
 
 __all__ = ["check", "CheckResult", "exercise_ids"]
 
@@ -159,3 +166,64 @@ def _bootstrap_width():
     fit = fit_saturating_power_law(x, add_log_noise(saturating_power_law(x, 1.8, 400.0, 0.3), 0.01, seed=7))
     lo, hi = bootstrap(fit, 400, seed=0).interval("alpha", 0.9)
     return hi - lo
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 1: Kaplan et al. 2020.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _bisect_log(f, lo, hi, iters=200):
+    """Root of an increasing-then-sign-changing f on [lo, hi] (> 0), by bisection in log space."""
+    a, b = math.log(lo), math.log(hi)
+    fa = f(lo)
+    for _ in range(iters):
+        m = 0.5 * (a + b)
+        fm = f(math.exp(m))
+        if (fm > 0) == (fa > 0):
+            a, fa = m, fm
+        else:
+            b = m
+    return math.exp(0.5 * (a + b))
+
+
+@_exercise("kaplan.gpt3-params", unit="non-embedding parameters")
+def _gpt3_params():
+    return transformer_params(GPT3_175B_SHAPE.n_layer, GPT3_175B_SHAPE.d_model)
+
+
+@_exercise("kaplan.attention-share", unit="a fraction (attention FLOPs / 2N)")
+def _attention_share():
+    s = GPT3_175B_SHAPE
+    return 2 * s.n_layer * s.n_ctx * s.d_model / (2 * transformer_params(s.n_layer, s.d_model))
+
+
+@_exercise("kaplan.data-requirement", unit="tokens", rtol=0.05)
+def _data_requirement():
+    return kaplan_data_requirement(1e9, 0.02)
+
+
+@_exercise("kaplan.stop-improving", unit="parameters")
+def _stop_improving():
+    # N at which L(N, D = 300B) is within 1% of its large-N limit L(D)
+    D = 3e11
+    limit = kaplan_loss_nd(1e40, D)
+    return _bisect_log(lambda n: kaplan_loss_nd(n, D) - 1.01 * limit, 1e6, 1e16)
+
+
+@_exercise("kaplan.alpha-c-min", rtol=0.01)
+def _alpha_c_min():
+    a_n, a_b, a_s = float(KAPLAN["N"]["alpha"]), float(KAPLAN["B_crit"]["alpha"]), float(KAPLAN["NS"]["alpha_S"])
+    return 1.0 / (1.0 / a_s + 1.0 / a_b + 1.0 / a_n)
+
+
+@_exercise("kaplan.tokens-per-param-1e23", unit="tokens per parameter")
+def _tokens_per_param():
+    return kaplan_allocation(1e23).tokens_per_param
+
+
+@_exercise("kaplan.breakdown", unit="PF-days", rtol=0.05)
+def _breakdown():
+    # where the compute-efficient frontier L(C_min) meets the data-limited loss of the allocated tokens, L(D(C))
+    return _bisect_log(lambda c: kaplan_loss_d(kaplan_allocation(c * PF_DAY).D) - kaplan_loss_c(c * PF_DAY),
+                       1e2, 1e7)

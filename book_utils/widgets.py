@@ -38,6 +38,7 @@ from PIL import Image as PILImage
 
 from ._validation import as_int, as_scalar
 from .plotting import PALETTE, fmt_quantity, plain_log_ticks, use_book_style
+from .published import KAPLAN
 
 STATIC_ENV = "BOOK_STATIC_WIDGETS"
 """Environment variable that switches explorers to precomputed, kernel-free frames (set by ``make book``)."""
@@ -46,7 +47,8 @@ MAX_STATIC_FRAMES = 64
 """Most frames one kernel-free explorer may ship (25 for one control, 8 x 8 for two)."""
 
 __all__ = ["MAX_STATIC_FRAMES", "STATIC_ENV", "Choice", "Explorer", "Slider", "SweepReport", "explorer",
-           "extrapolation_explorer", "fit_explorer", "static_mode",
+           "extrapolation_explorer", "fit_explorer", "static_mode", "kaplan_laws_explorer",
+           "kaplan_finite_data_explorer", "kaplan_overfitting_explorer", "kaplan_allocation_explorer",
            "power_law_explorer", "robust_fit_explorer", "sweep"]
 
 
@@ -494,8 +496,8 @@ def _loss_axes(ax, grid, ylim):
     ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
 
 
-def _text_box(ax, x, y, **kw):
-    return ax.text(x, y, "", transform=ax.transAxes, va="top", fontsize=9,
+def _text_box(ax, x, y, fontsize=9, **kw):
+    return ax.text(x, y, "", transform=ax.transAxes, va="top", fontsize=fontsize,
                    bbox={"boxstyle": "round", "fc": "white", "ec": "0.8", "alpha": 0.9}, **kw)
 
 
@@ -684,3 +686,170 @@ def extrapolation_explorer(seed: int = 0, n_resamples: int = 100, static: bool |
                            Slider("target", 1e10, 1e13, default=1e12, n=4, log=True, label="predict at",
                                   unit="params")],
                     title="Extrapolating a fitted scaling law", static=static)
+
+
+# =====================================================================================================================
+# Chapter 1 (Kaplan et al. 2020) explorers.
+# =====================================================================================================================
+
+
+def kaplan_laws_explorer(static: bool | None = None) -> Explorer:
+    """Read off Kaplan et al.'s three laws at a chosen model size N, dataset size D and compute C.
+
+    Chapter 1, "The three power laws". Panels: L(C_min), L(D) and L(N) with the chosen points marked; the text box
+    adds L(N, D), the loss of that model trained on that data (with early stopping, so many passes over small D).
+    Each law holds only when the other two resources do not limit the loss. Three controls of four positions each
+    keep the kernel-free page at 64 frames.
+    """
+    from .compute import PF_DAY
+    from .laws import kaplan_loss_c, kaplan_loss_d, kaplan_loss_n, kaplan_loss_nd
+
+    n_grid, d_grid, c_grid = np.geomspace(1e4, 1e13, 200), np.geomspace(1e6, 1e15, 200), np.geomspace(1e-9, 1e5, 200)
+
+    def draw(fig):
+        axes = fig.subplots(1, 3, sharey=True)
+        curves = [(c_grid, kaplan_loss_c(c_grid * PF_DAY), r"compute $C_\mathrm{min}$ (PF-days)"),
+                  (d_grid, kaplan_loss_d(d_grid), "dataset size D (tokens)"),
+                  (n_grid, kaplan_loss_n(n_grid), "parameters N (non-embedding)")]
+        markers = []
+        for ax, (x, y, label) in zip(axes, curves, strict=True):
+            ax.plot(x, y, color=PALETTE[0])
+            ax.set(xscale="log", yscale="log", xlabel=label, ylim=(1.4, 12))
+            (m,) = ax.plot([], [], "o", color=PALETTE[1], ms=8)
+            markers.append(m)
+        plain_log_ticks(axes[0], [1.5, 2, 3, 4, 6, 8, 10])
+        axes[0].set_ylabel("test loss (nats/token)")
+        note = _text_box(axes[2], 0.30, 0.97)
+
+        def update(N, D, C):
+            markers[0].set_data([C / PF_DAY], [kaplan_loss_c(C)])
+            markers[1].set_data([D], [kaplan_loss_d(D)])
+            markers[2].set_data([N], [kaplan_loss_n(N)])
+            note.set_text(f"L(C_min) = {kaplan_loss_c(C):.2f}\nL(D) = {kaplan_loss_d(D):.2f}\n"
+                          f"L(N) = {kaplan_loss_n(N):.2f}\nL(N, D) = {kaplan_loss_nd(N, D):.2f}")
+            return [*markers, note]
+
+        return update
+
+    return explorer(draw, [Slider("N", 1e6, 1e12, default=1e8, n=4, log=True, unit="params"),
+                           Slider("D", 1e8, 1e14, default=1e10, n=4, log=True, unit="tokens"),
+                           Slider("C", 1e16, 1e25, default=1e19, n=4, log=True, unit="FLOPs")],
+                    title="Kaplan et al.'s three laws", figsize=(8.4, 3.2), static=static)
+
+
+def kaplan_finite_data_explorer(static: bool | None = None) -> Explorer:
+    """How the loss-against-N curve bends when the data are finite: L(N, D) for one D against L(N) for infinite D.
+
+    Chapter 1, "The three power laws". The marker is where the overfitting penalty reaches 2%
+    (:func:`book_utils.laws.kaplan_data_requirement` inverted): beyond it, a bigger model mostly memorises.
+    """
+    from .laws import kaplan_loss_nd
+
+    n = np.geomspace(1e5, 1e13, 200)
+    g = KAPLAN["ND"]
+    n_c, d_c = float(g["N_c"]), float(g["D_c"])
+    a_n, a_d = float(g["alpha_N"]), float(g["alpha_D"])
+
+    def draw(fig):
+        ax = fig.subplots()
+        ax.plot(n, (n_c / n) ** a_n, color="0.2", lw=1, ls="--", label=r"$L(N)$, infinite data")
+        (curve,) = ax.plot(n, n, color=PALETTE[0], label=r"$L(N, D)$")
+        (floor,) = ax.plot(n, n, color=PALETTE[2], ls=":", label=r"$L(D)$: the limit for large N")
+        (mark,) = ax.plot([], [], "o", color=PALETTE[1], ms=8, label="overfitting penalty = 2%")
+        ax.set(xscale="log", yscale="log", xlim=(n[0], n[-1]), ylim=(1.3, 8), xlabel="parameters N (non-embedding)",
+               ylabel="test loss (nats/token)")
+        plain_log_ticks(ax, [1.5, 2, 3, 4, 6, 8])
+        ax.legend(loc="lower left", fontsize=8)
+
+        def update(D):
+            curve.set_ydata(kaplan_loss_nd(n, D))
+            floor.set_ydata(np.full_like(n, (d_c / D) ** a_d))  # N -> infinity limit of L(N, D), Table 2
+            # the N at which delta L = 2%: invert kaplan_data_requirement
+            n_star = n_c * (D * (1.02 ** (1 / a_d) - 1) / d_c) ** (a_d / a_n)
+            mark.set_data([n_star], [kaplan_loss_nd(n_star, D)])
+            return [curve, floor, mark]
+
+        return update
+
+    return explorer(draw, [Slider("D", 1e8, 1e14, default=1e10, n=13, log=True, unit="tokens")],
+                    title="Finite data bends the curve", static=static)
+
+
+def kaplan_overfitting_explorer(static: bool | None = None) -> Explorer:
+    """The overfitting penalty over the (N, D) plane and the frontier where it reaches a chosen threshold.
+
+    Chapter 1, "L(N, D) and overfitting". Colour: log10 of the penalty; solid line: the exact frontier for the chosen
+    threshold (:func:`book_utils.laws.kaplan_data_requirement`); dashed: the paper's rule D = 5e3 N^0.74.
+    """
+    from .laws import kaplan_data_requirement, kaplan_overfitting
+
+    n = np.geomspace(1e5, 1e12, 120)
+    d = np.geomspace(1e7, 1e14, 120)
+    penalty = kaplan_overfitting(n[None, :], d[:, None])
+
+    def draw(fig):
+        ax = fig.subplots()
+        mesh = ax.pcolormesh(n, d, np.log10(penalty), cmap="viridis", shading="auto", vmin=-4, vmax=0)
+        fig.colorbar(mesh, ax=ax, label="log10 overfitting penalty δL")
+        ax.plot(n, 5e3 * n**0.74, color="white", ls=(0, (5, 4)), lw=2.2, label=r"paper: $D = 5\times10^3 N^{0.74}$")
+        (front,) = ax.plot(n, n, color=PALETTE[1], lw=1.6, label="exact frontier")
+        ax.set(xscale="log", yscale="log", xlim=(n[0], n[-1]), ylim=(d[0], d[-1]),
+               xlabel="parameters N (non-embedding)", ylabel="training tokens D")
+        ax.legend(loc="lower right", fontsize=8)
+
+        def update(threshold):
+            front.set_ydata(kaplan_data_requirement(n, threshold))
+            front.set_label(f"exact frontier, δL = {threshold:.1%}")
+            return [front]
+
+        return update
+
+    return explorer(draw, [Choice("threshold", (0.005, 0.01, 0.02, 0.05, 0.1), default=0.02, label="penalty",
+                                  labels=("0.5%", "1%", "2%", "5%", "10%"))],
+                    title="Where does a model overfit?", figsize=(6.6, 3.8), static=static)
+
+
+def kaplan_allocation_explorer(static: bool | None = None) -> Explorer:
+    """Kaplan et al.'s compute-efficient allocation for a budget, against Chinchilla's 20 tokens per parameter.
+
+    Chapter 1, "Compute-efficient training". Left: N and D against the budget (Table 6) and, dashed, the allocation
+    with D = 20 N and C = 6ND. Right: tokens per parameter.
+    """
+    from .compute import PF_DAY, kaplan_allocation
+
+    c = np.geomspace(1e17, 1e27, 200)
+    alloc = kaplan_allocation(c)
+    n20 = np.sqrt(c / (6 * 20))
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
+        ax.plot(c, alloc.N, color=PALETTE[0], label="N, Kaplan")
+        ax.plot(c, alloc.D, color=PALETTE[1], label="D, Kaplan")
+        ax.plot(c, n20, color=PALETTE[0], ls="--", lw=1.2, label="N, 20 tokens/param")
+        ax.plot(c, 20 * n20, color=PALETTE[1], ls="--", lw=1.2, label="D, 20 tokens/param")
+        (mn,) = ax.plot([], [], "o", color=PALETTE[0], ms=7)
+        (md,) = ax.plot([], [], "o", color=PALETTE[1], ms=7)
+        ax.set(xscale="log", yscale="log", xlabel="compute budget C (FLOPs)", ylabel="parameters or tokens",
+               ylim=(1e7, 1e15))
+        ax.legend(loc="upper left", fontsize=7)
+        ax2.plot(c, alloc.tokens_per_param, color=PALETTE[3], label="Kaplan (Table 6)")
+        ax2.axhline(20, color="0.3", ls="--", lw=1, label="20 tokens/param")
+        (mt,) = ax2.plot([], [], "o", color=PALETTE[3], ms=7)
+        ax2.set(xscale="log", yscale="log", xlabel="compute budget C (FLOPs)", ylabel="tokens per parameter",
+                ylim=(1e-2, 1e2))
+        ax2.legend(loc="lower left", fontsize=7)
+        note = _text_box(ax2, 0.52, 0.97, fontsize=8)
+
+        def update(C):
+            a = kaplan_allocation(C)
+            mn.set_data([C], [a.N])
+            md.set_data([C], [a.D])
+            mt.set_data([C], [a.tokens_per_param])
+            note.set_text(f"{C / PF_DAY:.3g} PF-days\nN = {a.N:.2g}\nD = {a.D:.2g}\nB = {a.B:.2g}\n"
+                          f"S = {a.S_min:.2g}\n{a.tokens_per_param:.2g} tokens/param")
+            return [mn, md, mt, note]
+
+        return update
+
+    return explorer(draw, [Slider("C", 1e18, 1e26, default=1e21, n=17, log=True, unit="FLOPs")],
+                    title="Spending a compute budget, Kaplan's way", figsize=(8.0, 3.4), static=static)
