@@ -7,9 +7,8 @@ Chromium with every non-local request blocked. Screenshots go to _build/screensh
 import re
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, VISIBLE_FRAMES, browser_context, chromium_available, serve, visit
+from browser import VISIBLE_FRAMES, browser_context, chromium_available, serve, visit
 from notebook_checks import ROOT
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.skipif(
     not chromium_available(),
@@ -97,25 +96,24 @@ def test_every_explorer_responds_to_every_control(site):
     assert not problems, "\n".join(problems)
 
 
-def test_a_page_opened_from_disk_works(built_book):
+def test_a_page_opened_from_disk_works(site, built_book):
     """A reader who opens _build/html/... from disk (file://, no server, no network) gets math and live sliders."""
-    page_file = built_book / "html" / "chapters" / "00_foundations" / "03_extrapolation.html"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        errors, remote = [], []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: remote.append(r.url) if r.url.startswith("http") else None)
-        page.goto(page_file.as_uri())
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.wait_for_selector(".widget-subarea img")
-        assert page.evaluate("document.querySelectorAll('mjx-container').length") > 10
-        area = page.query_selector(".widget-subarea")
-        before = area.evaluate(VISIBLE_FRAMES)
-        area.query_selector(".noUi-handle").focus()
-        page.keyboard.press("ArrowLeft")
-        page.wait_for_timeout(200)
-        assert area.evaluate(VISIBLE_FRAMES) != before
-        browser.close()
+    _, served_context, _ = site
+    context = served_context.browser.new_context()  # no routing: file:// must load as it is
+    page = context.new_page()
+    errors, remote = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: remote.append(r.url) if r.url.startswith("http") else None)
+    page.goto((built_book / "html" / "chapters" / "00_foundations" / "03_extrapolation.html").as_uri())
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.wait_for_selector(".widget-subarea img")
+    assert page.evaluate("document.querySelectorAll('mjx-container').length") > 10
+    area = page.query_selector(".widget-subarea")
+    before = area.evaluate(VISIBLE_FRAMES)
+    area.query_selector(".noUi-handle").focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(200)
+    assert area.evaluate(VISIBLE_FRAMES) != before
+    context.close()
     assert not errors and not remote, (errors, remote)
