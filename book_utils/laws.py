@@ -248,6 +248,20 @@ def kaplan_loss_c(C, *, minimal=True):
     return _out((_c(group, "scale") / C) ** _c(group, "alpha"))
 
 
+def _kaplan_nd_parts(N, D):
+    """Validated pieces of eq. 4.1: x = (N/N_c)^(alpha_N/alpha_D) D_c/D, the infinite-data loss (N_c/N)^alpha_N and
+    alpha_D, so that L(N, D) = L(N, inf) (1 + x)^alpha_D."""
+    N = as_float_array("N", N, positive=True)
+    D = as_float_array("D", D, positive=True)
+    try:
+        np.broadcast(N, D)
+    except ValueError as exc:
+        raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
+    g = KAPLAN["ND"]
+    a_n, a_d, n_c = float(g["alpha_N"]), float(g["alpha_D"]), float(g["N_c"])
+    return (N / n_c) ** (a_n / a_d) * float(g["D_c"]) / D, (n_c / N) ** a_n, a_d
+
+
 def kaplan_loss_nd(N, D):
     r"""Loss of a model of size N trained on D tokens, eq. 1.5/4.1 with the constants of Table 2
     :cite:p:`kaplan2020scaling`:
@@ -275,14 +289,8 @@ def kaplan_loss_nd(N, D):
     >>> round(kaplan_loss_nd(1e9, 1e10), 3)
     2.42
     """
-    N = as_float_array("N", N, positive=True)
-    D = as_float_array("D", D, positive=True)
-    g = KAPLAN["ND"]
-    a_n, a_d = float(g["alpha_N"]), float(g["alpha_D"])
-    try:
-        return _out(((float(g["N_c"]) / N) ** (a_n / a_d) + float(g["D_c"]) / D) ** a_d)
-    except ValueError as exc:
-        raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
+    x, loss_inf, a_d = _kaplan_nd_parts(N, D)
+    return _out(loss_inf * (1.0 + x) ** a_d)
 
 
 def kaplan_loss_ns(N, S_min):
@@ -370,14 +378,8 @@ def kaplan_overfitting(N, D):
     >>> round(kaplan_overfitting(1e9, 1e10), 4)
     0.0435
     """
-    N = as_float_array("N", N, positive=True)
-    D = as_float_array("D", D, positive=True)
-    g = KAPLAN["ND"]
-    a_n, a_d = float(g["alpha_N"]), float(g["alpha_D"])
-    try:
-        return _out((1.0 + (N / float(g["N_c"])) ** (a_n / a_d) * float(g["D_c"]) / D) ** a_d - 1.0)
-    except ValueError as exc:
-        raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
+    x, _, a_d = _kaplan_nd_parts(N, D)
+    return _out((1.0 + x) ** a_d - 1.0)
 
 
 def kaplan_data_requirement(N, max_penalty=0.02):
