@@ -696,10 +696,11 @@ def extrapolation_explorer(seed: int = 0, n_resamples: int = 100, static: bool |
 def kaplan_laws_explorer(static: bool | None = None) -> Explorer:
     """Read off Kaplan et al.'s three laws at a chosen model size N, dataset size D and compute C.
 
-    Chapter 1, "The three power laws". Panels: L(C_min), L(D) and L(N) with the chosen points marked; the text box
-    adds L(N, D), the loss of that model trained on that data (with early stopping, so many passes over small D).
-    Each law holds only when the other two resources do not limit the loss. Three controls of four positions each
-    keep the kernel-free page at 64 frames.
+    Chapter 1, "The three power laws". Panels: L(C_min), L(D) and L(N) (eqs. 1.1-1.3) with the chosen points marked;
+    the text box adds L(N, D), the loss of that model trained on that data (with early stopping), and its own limits
+    L(N, inf) and L(inf, D). L(N, D) is a separate fit (Table 2), so compare it with those limits, not with eqs.
+    1.1-1.2, which differ from them by a few percent. Three controls of four positions each keep the kernel-free
+    page at 64 frames.
     """
     from .compute import PF_DAY
     from .laws import kaplan_loss_c, kaplan_loss_d, kaplan_loss_n, kaplan_loss_nd
@@ -714,19 +715,20 @@ def kaplan_laws_explorer(static: bool | None = None) -> Explorer:
         markers = []
         for ax, (x, y, label) in zip(axes, curves, strict=True):
             ax.plot(x, y, color=PALETTE[0])
-            ax.set(xscale="log", yscale="log", xlabel=label, ylim=(1.4, 12))
+            ax.set(xscale="log", yscale="log", xlabel=label, ylim=(0.8, 12))
             (m,) = ax.plot([], [], "o", color=PALETTE[1], ms=8)
             markers.append(m)
-        plain_log_ticks(axes[0], [1.5, 2, 3, 4, 6, 8, 10])
+        plain_log_ticks(axes[0], [1, 1.5, 2, 3, 4, 6, 8, 10])
         axes[0].set_ylabel("test loss (nats/token)")
-        note = _text_box(axes[2], 0.30, 0.97)
+        note = _text_box(axes[2], 0.55, 0.97, fontsize=8)
 
         def update(N, D, C):
             markers[0].set_data([C / PF_DAY], [kaplan_loss_c(C)])
             markers[1].set_data([D], [kaplan_loss_d(D)])
             markers[2].set_data([N], [kaplan_loss_n(N)])
             note.set_text(f"L(C_min) = {kaplan_loss_c(C):.2f}\nL(D) = {kaplan_loss_d(D):.2f}\n"
-                          f"L(N) = {kaplan_loss_n(N):.2f}\nL(N, D) = {kaplan_loss_nd(N, D):.2f}")
+                          f"L(N) = {kaplan_loss_n(N):.2f}\nTable 2 fit:\n L(N, D) = {kaplan_loss_nd(N, D):.2f}\n"
+                          f" L(N, ∞) = {kaplan_loss_nd(N, 1e40):.2f}\n L(∞, D) = {kaplan_loss_nd(1e40, D):.2f}")
             return [*markers, note]
 
         return update
