@@ -32,16 +32,51 @@ def site(built_book):
         yield base, context, pages
 
 
-def test_every_page_loads_clean_offline(site):
+def _move_every_control(page, path):
+    """Press every slider of every explorer one step (back if at the end) and click a different toggle button;
+    return (explorers found, problems)."""
+    checked, problems = 0, []
+    for k, area in enumerate(page.query_selector_all(".widget-subarea")):
+        handles = area.query_selector_all(".noUi-handle")
+        buttons = area.query_selector_all(".widget-toggle-button")
+        if not handles and not buttons:
+            continue
+        checked += 1
+        area.scroll_into_view_if_needed()
+        for j, handle in enumerate(handles):
+            before = area.evaluate(VISIBLE_FRAMES)
+            handle.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(100)
+            after = area.evaluate(VISIBLE_FRAMES)
+            if after == before:  # at the end of its range: go the other way
+                page.keyboard.press("ArrowLeft")
+                page.keyboard.press("ArrowLeft")
+                page.wait_for_timeout(100)
+                after = area.evaluate(VISIBLE_FRAMES)
+            if len(after) != 1 or after == before:
+                problems.append(f"{path}: explorer {k}, slider {j}: the displayed frame did not change")
+        idle = [b for b in buttons if "mod-active" not in (b.get_attribute("class") or "")]
+        if idle:
+            before = area.evaluate(VISIBLE_FRAMES)
+            idle[-1].click()
+            page.wait_for_timeout(100)
+            after = area.evaluate(VISIBLE_FRAMES)
+            if len(after) != 1 or after == before:
+                problems.append(f"{path}: explorer {k}: a toggle button did not change the displayed frame")
+    return checked, problems
+
+
+@pytest.fixture(scope="module")
+def tour(site):
+    """Visit every page once: check it loads clean, weigh it, screenshot it, then move every explorer control."""
     base, context, pages = site
-    problems, weights = [], {}
+    result = {"problems": [], "weights": {}, "explorers": 0, "explorer_problems": []}
     for path in pages:
         shot = SCREENSHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")
         page, rec = visit(context, base, path, screenshot=shot)
-        weights[path] = rec.transfer_weight
-        problems += [f"{path}: console error: {e}" for e in rec.console_errors]
-        problems += [f"{path}: failed request: {r}" for r in rec.failed_requests]
-        problems += [f"{path}: non-local request: {r}" for r in rec.blocked_requests]
+        result["weights"][path] = rec.transfer_weight
+        problems = result["problems"]
         text = page.evaluate(PROSE_TEXT)
         if RAW_TEX.search(text):
             problems.append(f"{path}: raw TeX left unrendered: {RAW_TEX.search(text).group(0)!r}")
@@ -52,10 +87,25 @@ def test_every_page_loads_clean_offline(site):
                                       ".filter(a => a.getBoundingClientRect().height < 50).length")
         if empty_widgets:
             problems.append(f"{path}: {empty_widgets} empty widget area(s)")
+        checked, explorer_problems = _move_every_control(page, path)
+        result["explorers"] += checked
+        result["explorer_problems"] += explorer_problems
+        # console errors and requests during loading *and* interaction
+        problems += [f"{path}: console error: {e}" for e in rec.console_errors]
+        problems += [f"{path}: failed request: {r}" for r in rec.failed_requests]
+        problems += [f"{path}: non-local request: {r}" for r in context.blocked]
+        context.blocked.clear()
         page.close()
-    assert len(pages) >= 10
-    assert not problems, "\n".join(problems)
-    heavy = {p: w for p, w in weights.items() if w > PAGE_BUDGET}
+    return result
+
+
+def test_every_page_loads_clean_offline(site, tour):
+    assert len(site[2]) >= 10
+    assert not tour["problems"], "\n".join(tour["problems"])
+
+
+def test_every_page_is_within_the_weight_budget(tour):
+    heavy = {p: w for p, w in tour["weights"].items() if w > PAGE_BUDGET}
     assert not heavy, f"pages over {PAGE_BUDGET:,} bytes: {heavy}"
 
 
@@ -66,34 +116,9 @@ def test_math_is_typeset(site):
     page.close()
 
 
-def test_every_explorer_responds_to_every_control(site):
-    base, context, pages = site
-    checked, problems = 0, []
-    for path in pages:
-        page, _ = visit(context, base, path)
-        for k, area in enumerate(page.query_selector_all(".widget-subarea")):
-            handles = area.query_selector_all(".noUi-handle")
-            buttons = area.query_selector_all(".widget-toggle-button")
-            if not handles and not buttons:
-                continue
-            checked += 1
-            area.scroll_into_view_if_needed()
-            for j, handle in enumerate(handles):
-                before = area.evaluate(VISIBLE_FRAMES)
-                handle.focus()
-                page.keyboard.press("ArrowRight")
-                page.wait_for_timeout(100)
-                after = area.evaluate(VISIBLE_FRAMES)
-                if after == before:  # at the end of its range: go the other way
-                    page.keyboard.press("ArrowLeft")
-                    page.keyboard.press("ArrowLeft")
-                    page.wait_for_timeout(100)
-                    after = area.evaluate(VISIBLE_FRAMES)
-                if len(after) != 1 or after == before:
-                    problems.append(f"{path}: explorer {k}, control {j}: the displayed frame did not change")
-        page.close()
-    assert checked >= 4, f"only {checked} explorers found"
-    assert not problems, "\n".join(problems)
+def test_every_explorer_responds_to_every_control(tour):
+    assert tour["explorers"] >= 8, f"only {tour['explorers']} explorers found"
+    assert not tour["explorer_problems"], "\n".join(tour["explorer_problems"])
 
 
 def test_a_page_opened_from_disk_works(site, built_book):
