@@ -40,7 +40,8 @@ vendor: $(VENDOR)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)) >/dev/null; \
+	    (apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)) >/dev/null 2>&1 \
+	      || echo "!!! apt-get could not install chromium: the browser tests will be SKIPPED"; \
 	  else echo "!!! chromium is not installed and cannot be installed here: the browser tests will be SKIPPED"; fi; }
 
 book: $(STAMP) $(VENDOR)
