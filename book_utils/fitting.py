@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.stats import norm
 
 from ._validation import as_float_array, as_int, as_scalar, one_of, paired_1d
 from .laws import power_law, saturating_power_law
@@ -40,6 +41,7 @@ __all__ = [
     "bootstrap",
     "huber",
     "add_log_noise",
+    "prediction_halfwidth",
 ]
 
 LOSSES = ("squared", "huber")
@@ -605,3 +607,49 @@ def bootstrap(fit, n_resamples=500, *, seed=0, multistart=True):
     best = np.argmin(f.reshape(n_resamples, k), axis=1)
     theta = theta.reshape(n_resamples, k, -1)[np.arange(n_resamples), best]
     return Bootstrap(fit=fit, samples=model.to_natural(theta), names=model.names)
+
+
+def prediction_halfwidth(x, x_new, sigma, level=0.9):
+    r"""Half-width, in log space, of the ``level`` interval of a power-law prediction fitted by least squares in log
+    space, with known noise :math:`\sigma` (the classical regression result, chapter 0 "Extrapolation"):
+
+    .. math:: z\,\sigma \sqrt{\frac{1}{n} + \frac{(u_* - \bar u)^2}{\sum_i (u_i - \bar u)^2}},
+              \qquad u = \log x,\; u_* = \log x_*,
+
+    with :math:`z` the two-sided normal quantile of ``level``. It grows linearly in the number of decades between
+    :math:`x_*` and the centre of the data. A half-width ``h`` means the interval runs from :math:`e^{-h}` to
+    :math:`e^{h}` times the prediction.
+
+    Parameters
+    ----------
+    x : array_like
+        Scales of the fitted runs, > 0, 1-D, at least 3 points with at least 2 distinct values.
+    x_new : array_like
+        Scales to predict at, > 0.
+    sigma : float
+        Noise standard deviation in log space, >= 0.
+    level : float
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Half-widths (dimensionless, in log space), same shape as ``x_new``.
+
+    Examples
+    --------
+    >>> x = np.geomspace(1e7, 1e10, 10)
+    >>> h = prediction_halfwidth(x, [1e10, 1e12, 1e14], sigma=0.02)
+    >>> bool(np.all(np.diff(h) > 0))
+    True
+    """
+    x = as_float_array("x", x, positive=True)
+    if x.ndim != 1 or x.size < 3:
+        raise ValueError(f"x must be 1-D with at least 3 points, got shape {x.shape}")
+    _check_distinct(x, 2)
+    x_new = as_float_array("x_new", x_new, positive=True)
+    sigma = as_scalar("sigma", sigma, nonnegative=True)
+    z = norm.ppf(_quantiles(level)[1])  # two-sided: the upper quantile of (1 + level) / 2
+    u, u_star = np.log(x), np.log(x_new)
+    out = z * sigma * np.sqrt(1.0 / u.size + (u_star - u.mean()) ** 2 / np.sum((u - u.mean()) ** 2))
+    return out if out.ndim else float(out)

@@ -13,6 +13,7 @@ from book_utils.fitting import (
     fit_power_law,
     fit_saturating_power_law,
     huber,
+    prediction_halfwidth,
 )
 from book_utils.laws import power_law, saturating_power_law
 
@@ -158,6 +159,11 @@ def test_bootstrap_is_reproducible_and_shaped():
         (lambda: bootstrap(fit_power_law(X, X**-0.1), 20).predict_interval([-1.0]), "x must be > 0"),
         (lambda: add_log_noise([1.0], -0.1), "sigma must be >= 0"),
         (lambda: huber([1.0], 0.0), "delta must be > 0"),
+        (lambda: prediction_halfwidth([1.0, 2.0], [3.0], 0.1), "at least 3 points"),
+        (lambda: prediction_halfwidth([1.0, 1.0, 1.0], [3.0], 0.1), "distinct"),
+        (lambda: prediction_halfwidth(X, [-3.0], 0.1), "x_new must be > 0"),
+        (lambda: prediction_halfwidth(X, [3.0], -0.1), "sigma must be >= 0"),
+        (lambda: prediction_halfwidth(X, [3.0], 0.1, level=1.0), "level must be in"),
     ],
 )
 def test_bad_input(call, message):
@@ -186,3 +192,17 @@ def test_floor_that_underflowed_to_zero_can_be_bootstrapped():
     fit = fit_saturating_power_law(X, y)
     boot = bootstrap(fit, 20)
     assert np.all(np.isfinite(boot.samples))
+
+
+def test_prediction_halfwidth_matches_monte_carlo():
+    # The formula against 20,000 fresh data sets, each fitted by least squares in log space.
+    x = np.geomspace(1e7, 1e10, 10)
+    targets = np.array([1e8, 1e10, 1e12, 1e14])
+    sigma = 0.02
+    noise = np.random.default_rng(0).normal(0, sigma, (x.size, 20000))
+    slope, intercept = np.polyfit(np.log(x), np.log(power_law(x, 20.0, 0.1))[:, None] + noise, 1)
+    pred = intercept[:, None] + slope[:, None] * np.log(targets)[None, :]
+    half_mc = (np.quantile(pred, 0.95, axis=0) - np.quantile(pred, 0.05, axis=0)) / 2
+    assert np.allclose(prediction_halfwidth(x, targets, sigma, 0.9), half_mc, rtol=0.03)
+    assert prediction_halfwidth(x, 1e12, sigma, 0.99) > prediction_halfwidth(x, 1e12, sigma, 0.9)
+    assert prediction_halfwidth(x, 1e12, 0.0) == 0.0
