@@ -7,6 +7,10 @@ Introduced in chapter 0 (Foundations). Training a dense transformer with N param
 2N per token for the forward pass and 4N for the backward pass (Kaplan et al., eq. 2.1–2.2
 :cite:p:`kaplan2020scaling`; Hoffmann et al. use the same count :cite:p:`hoffmann2022training`). Kaplan et al.
 quote compute in PF-days: one petaFLOP/s sustained for a day, :math:`10^{15} \times 86400 = 8.64\times10^{19}` FLOPs.
+
+Chapter 2 (Chinchilla) adds the compute-optimal allocation of a budget under a parametric law:
+:func:`compute_optimal` (closed form), its inverse :func:`compute_optimal_for_params`, and
+:func:`compute_optimal_numeric` for laws with no closed form.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, as_scalar
 from .published import KAPLAN
 
 __all__ = ["FLOPS_PER_PARAM_TOKEN", "PF_DAY", "training_flops", "flops_to_pf_days", "pf_days_to_flops",
-           "transformer_params", "forward_flops_per_token", "KaplanAllocation", "kaplan_allocation"]
+           "transformer_params", "forward_flops_per_token", "KaplanAllocation", "kaplan_allocation", "compute_optimal",
+           "compute_optimal_for_params", "compute_optimal_numeric"]
 
 FLOPS_PER_PARAM_TOKEN = 6.0
 """FLOPs per parameter per training token (2 forward + 4 backward) :cite:p:`kaplan2020scaling`."""
@@ -207,3 +212,147 @@ def kaplan_allocation(C_flops):
     fields = {name: _maybe_scalar(float(coef) * pf ** float(expo))
               for name, (coef, expo) in KAPLAN["allocation"].items()}
     return KaplanAllocation(C_min=_maybe_scalar(c), **fields)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2: compute-optimal allocation (Hoffmann et al. 2022).
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _frontier_constants(A, B, alpha, beta):
+    A, B = as_scalar("A", A, positive=True), as_scalar("B", B, positive=True)
+    alpha, beta = as_scalar("alpha", alpha, positive=True), as_scalar("beta", beta, positive=True)
+    G = (alpha * A / (beta * B)) ** (1.0 / (alpha + beta))
+    return G, beta / (alpha + beta), alpha / (alpha + beta)
+
+
+def compute_optimal(C, *, A, B, alpha, beta):
+    r"""Compute-optimal parameters and tokens for budget(s) ``C`` under :math:`L = E + A N^{-\alpha} + B D^{-\beta}`
+    and :math:`C = 6ND`, eq. 4 and Appendix D.2 of Hoffmann et al. :cite:p:`hoffmann2022training`:
+
+    .. math:: N_\mathrm{opt}(C) = G \left(\frac{C}{6}\right)^{a},\qquad
+              D_\mathrm{opt}(C) = G^{-1} \left(\frac{C}{6}\right)^{b},\qquad
+              G = \left(\frac{\alpha A}{\beta B}\right)^{\frac{1}{\alpha+\beta}},\;
+              a = \frac{\beta}{\alpha+\beta},\; b = \frac{\alpha}{\alpha+\beta}.
+
+    (Setting :math:`D = C/6N` and the derivative in :math:`N` to zero gives
+    :math:`\alpha A N^{-\alpha} = \beta B D^{-\beta}`: at the optimum the two reducible terms stand in the fixed
+    ratio :math:`\beta : \alpha`.) :math:`E` does not enter.
+
+    Parameters
+    ----------
+    C : array_like
+        Training compute in FLOPs, > 0.
+    A, B, alpha, beta : float
+        The law's amplitudes and exponents, > 0.
+
+    Returns
+    -------
+    (N_opt, D_opt) : tuple of numpy.ndarray or float
+        Parameters and tokens, same shape as ``C``; ``6 * N_opt * D_opt == C``.
+
+    Examples
+    --------
+    >>> N, D = compute_optimal(5.76e23, A=406.4, B=410.7, alpha=0.34, beta=0.28)   # Gopher's budget
+    >>> f"{N:.3g} params, {D:.3g} tokens"
+    '3.22e+10 params, 2.98e+12 tokens'
+    """
+    C = as_float_array("C", C, positive=True)
+    G, a, b = _frontier_constants(A, B, alpha, beta)
+    c6 = C / FLOPS_PER_PARAM_TOKEN
+    return _maybe_scalar(G * c6 ** a), _maybe_scalar(c6 ** b / G)
+
+
+def compute_optimal_for_params(N, *, A, B, alpha, beta):
+    r"""The inverse of :func:`compute_optimal`: the budget for which ``N`` parameters are compute-optimal, and the
+    tokens to train them on (the question Table 3 of Hoffmann et al. answers :cite:p:`hoffmann2022training`):
+
+    .. math:: C = 6 \left(\frac{N}{G}\right)^{1/a}, \qquad D = \frac{C}{6N}.
+
+    Parameters
+    ----------
+    N : array_like
+        Parameters, > 0.
+    A, B, alpha, beta : float
+        The law's amplitudes and exponents, > 0.
+
+    Returns
+    -------
+    (C, D) : tuple of numpy.ndarray or float
+        FLOPs and tokens, same shape as ``N``.
+
+    Examples
+    --------
+    >>> C, D = compute_optimal_for_params(70e9, A=406.4, B=410.7, alpha=0.34, beta=0.28)
+    >>> f"{C:.3g} FLOPs, {D / 70e9:.0f} tokens per parameter"
+    '3.22e+24 FLOPs, 109 tokens per parameter'
+    """
+    N = as_float_array("N", N, positive=True)
+    G, a, _ = _frontier_constants(A, B, alpha, beta)
+    C = FLOPS_PER_PARAM_TOKEN * (N / G) ** (1.0 / a)
+    return _maybe_scalar(C), _maybe_scalar(C / (FLOPS_PER_PARAM_TOKEN * N))
+
+
+def compute_optimal_numeric(loss, C, *, N_range=(1.0, 1e16), tol=1e-10):
+    r"""Compute-optimal allocation for any loss :math:`L(N, D)`: minimise :math:`L(N, C/6N)` over :math:`\log N`.
+
+    For laws with no closed form (the scaling lab's exact law, a law with an extra term, inference-aware costs), by
+    golden-section search in :math:`\log N`, vectorised over budgets. It assumes that, at fixed ``C``, the loss has
+    a single minimum in ``N_range`` (true of every law in this book); a minimum at an end of the range is reported
+    as that end, so widen the range if ``N_opt`` sits on it.
+
+    Parameters
+    ----------
+    loss : callable
+        ``loss(N, D)`` taking arrays of equal shape and returning finite losses of that shape.
+    C : array_like
+        Budgets in FLOPs, > 0.
+    N_range : (float, float)
+        Search interval for ``N``, ``0 < lo < hi``.
+    tol : float
+        Tolerance in :math:`\log N`, > 0.
+
+    Returns
+    -------
+    (N_opt, D_opt) : tuple of numpy.ndarray or float
+        Same shape as ``C``.
+
+    Examples
+    --------
+    >>> from book_utils.laws import chinchilla_loss
+    >>> law = lambda N, D: chinchilla_loss(N, D, 1.69, 406.4, 410.7, 0.34, 0.28)
+    >>> N, D = compute_optimal_numeric(law, 5.76e23)
+    >>> f"{N:.3g}"                      # the closed form gives the same
+    '3.22e+10'
+    """
+    if not callable(loss):
+        raise ValueError(f"loss must be a callable loss(N, D), got {type(loss).__name__}")
+    C = as_float_array("C", C, positive=True)
+    lo, hi = (as_scalar("N_range", v, positive=True) for v in N_range)
+    if not lo < hi:
+        raise ValueError(f"N_range must be (lo, hi) with 0 < lo < hi, got {N_range!r}")
+    tol = as_scalar("tol", tol, positive=True)
+    c = C.ravel()
+
+    def f(logn):
+        n = np.exp(logn)
+        out = np.asarray(loss(n, c / (FLOPS_PER_PARAM_TOKEN * n)), dtype=float)
+        if out.shape != n.shape or not np.all(np.isfinite(out)):
+            raise ValueError("loss(N, D) must return one finite value per (N, D) pair")
+        return out
+
+    g = (np.sqrt(5.0) - 1.0) / 2.0
+    a, b = np.full(c.shape, np.log(lo)), np.full(c.shape, np.log(hi))
+    x1, x2 = b - g * (b - a), a + g * (b - a)
+    f1, f2 = f(x1), f(x2)
+    for _ in range(int(np.ceil(np.log(tol / (b[0] - a[0])) / np.log(g))) + 1):
+        left = f1 < f2  # the minimum lies in [a, x2]
+        b = np.where(left, x2, b)
+        a = np.where(left, a, x1)
+        x2n = np.where(left, x1, a + g * (b - a))
+        x1n = np.where(left, b - g * (b - a), x2)
+        f_new = f(np.where(left, x1n, x2n))
+        f1, f2 = np.where(left, f_new, f2), np.where(left, f1, f_new)
+        x1, x2 = x1n, x2n
+    N = np.exp((a + b) / 2).reshape(C.shape)
+    return _maybe_scalar(N), _maybe_scalar(C / (FLOPS_PER_PARAM_TOKEN * N))

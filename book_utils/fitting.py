@@ -30,7 +30,7 @@ import numpy as np
 from scipy.stats import norm
 
 from ._validation import as_float_array, as_int, as_scalar, one_of, paired_1d
-from .laws import power_law, saturating_power_law
+from .laws import chinchilla_loss, power_law, saturating_power_law
 
 __all__ = [
     "PowerLawFit",
@@ -42,6 +42,14 @@ __all__ = [
     "huber",
     "add_log_noise",
     "prediction_halfwidth",
+    "ChinchillaFit",
+    "ChinchillaBootstrap",
+    "fit_chinchilla",
+    "fit_chinchilla_reference",
+    "hoffmann_starts",
+    "Frontier",
+    "isoflop_frontier",
+    "envelope_frontier",
 ]
 
 LOSSES = ("squared", "huber")
@@ -127,14 +135,46 @@ class _PowerLawModel:
         logy = a - alpha * logx
         if not with_jac:
             return logy, None
-        jac = np.empty((*logy.shape, 2))
-        jac[..., 0] = 1.0
-        jac[..., 1] = -logx
+        jac = np.empty((logy.shape[0], 2, logy.shape[1]), dtype=logy.dtype)
+        jac[:, 0] = 1.0
+        jac[:, 1] = -logx
         return logy, jac
 
     @staticmethod
     def to_natural(theta):
         return np.column_stack([np.exp(theta[:, 0]), theta[:, 1]])
+
+
+class _ChinchillaModel:
+    """log L = LSE(e, a - alpha log N, b - beta log D); theta = (e, a, b, alpha, beta), E = exp(e), A = exp(a),
+    B = exp(b). ``x`` is the pair (log N, log D)."""
+
+    names = ("E", "A", "B", "alpha", "beta")
+    n_params = 5
+
+    @staticmethod
+    def log_pred_jac(theta, x, with_jac=True):
+        logn, logd = x
+        e, a, b, alpha, beta = (theta[:, j:j + 1] for j in range(5))
+        ta, tb = a - alpha * logn, b - beta * logd
+        m = np.maximum(np.maximum(e, ta), tb)
+        pe, pa, pb = np.exp(e - m), np.exp(ta - m), np.exp(tb - m)
+        total = pe + pa + pb
+        logy = m + np.log(total)
+        if not with_jac:
+            return logy, None
+        jac = np.empty((logy.shape[0], 5, logy.shape[1]), dtype=logy.dtype)
+        np.divide(pe, total, out=jac[:, 0])  # each term's share of the prediction
+        np.divide(pa, total, out=jac[:, 1])
+        np.divide(pb, total, out=jac[:, 2])
+        np.multiply(jac[:, 1], -logn, out=jac[:, 3])
+        np.multiply(jac[:, 2], -logd, out=jac[:, 4])
+        return logy, jac
+
+    @staticmethod
+    def to_natural(theta):
+        return np.column_stack([np.exp(theta[:, 0]), np.exp(theta[:, 1]), np.exp(theta[:, 2]), theta[:, 3],
+                                theta[:, 4]])
 
 
 class _SaturatingModel:
@@ -152,10 +192,10 @@ class _SaturatingModel:
             return logy, None
         w_e = np.exp(e - logy)  # share of the floor in the prediction
         w_t = 1.0 - w_e  # share of the reducible term
-        jac = np.empty((*logy.shape, 3))
-        jac[..., 0] = w_e
-        jac[..., 1] = w_t
-        jac[..., 2] = -w_t * logx
+        jac = np.empty((logy.shape[0], 3, logy.shape[1]), dtype=logy.dtype)
+        jac[:, 0] = w_e
+        jac[:, 1] = w_t
+        jac[:, 2] = -w_t * logx
         return logy, jac
 
     @staticmethod
@@ -181,7 +221,7 @@ def _residuals(model, theta, logx, logy, y, space, with_jac=True):
         if space == "log":
             return logp - logy, jac
         pred = np.exp(logp)
-        return pred - y, (jac * pred[..., None] if with_jac else None)
+        return pred - y, (jac * pred[:, None, :] if with_jac else None)
 
 
 def _objective(model, theta, logx, logy, y, w, space, loss, delta):
@@ -196,7 +236,7 @@ def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300,
 
     Returns (theta, objective, n_iter, converged) with one entry per row.
     """
-    theta = np.array(theta0, dtype=float)
+    theta = np.array(theta0, dtype=np.float32 if np.asarray(theta0).dtype == np.float32 else float)
     S, p = theta.shape
     logy = np.log(y)
     lam = np.full(S, 1e-3)
@@ -214,15 +254,16 @@ def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300,
             psi, irls = r, np.ones_like(r)
         else:
             psi = np.clip(r, -delta, delta)
-            irls = np.minimum(1.0, delta / np.maximum(np.abs(r), 1e-300))
-        grad = np.einsum("snp,sn->sp", jac, wa * psi)
-        hess = np.einsum("snp,snq->spq", jac * (wa * irls)[..., None], jac)
+            irls = np.minimum(1.0, delta / np.maximum(np.abs(r), delta * 1e-6))
+        grad = np.matmul(jac, (wa * psi)[..., None])[..., 0]  # jac has shape (rows, parameters, points)
+        hess = np.matmul(jac * (wa * irls)[:, None, :], jac.transpose(0, 2, 1))
         diag = np.einsum("spp->sp", hess)
         damp = lam[active, None, None] * (diag[:, :, None] * eye + 1e-12 * eye)
         try:
             step = -np.linalg.solve(hess + damp, grad[..., None])[..., 0]
         except np.linalg.LinAlgError:  # a singular system: take a tiny gradient step instead
             step = -grad * 1e-6
+        step = step.astype(theta.dtype, copy=False)
         trial = th + step
         f_old = f[active]
         f_new = _objective(model, trial, logx, logy, y, wa, space, loss, delta)
@@ -539,7 +580,7 @@ def _quantiles(level):
 def _natural_to_theta(model, natural):
     theta = np.array(natural, dtype=float)
     for j, name in enumerate(model.names):
-        if name in ("A", "E"):  # fitted through their logs; a floor that underflowed to 0 maps to a very low log
+        if name in ("A", "B", "E"):  # fitted through their logs; a floor that underflowed to 0 maps to a very low log
             theta[:, j] = np.log(np.maximum(theta[:, j], np.finfo(float).tiny))
     return theta
 
@@ -653,3 +694,463 @@ def prediction_halfwidth(x, x_new, sigma, level=0.9):
     u, u_star = np.log(x), np.log(x_new)
     out = z * sigma * np.sqrt(1.0 / u.size + (u_star - u.mean()) ** 2 / np.sum((u - u.mean()) ** 2))
     return out if out.ndim else float(out)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Chapter 2: Chinchilla's parametric fit (Hoffmann et al. 2022, Approach 3).
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def hoffmann_starts():
+    r"""Hoffmann et al.'s grid of 4,500 starting points (Appendix D.2 :cite:p:`hoffmann2022training`), as rows
+    ``(e, a, b, alpha, beta)`` with :math:`E = e^e`, :math:`A = e^a`, :math:`B = e^b`:
+    :math:`\alpha, \beta \in \{0, 0.5, \dots, 2\}`, :math:`e \in \{-1, -0.5, \dots, 1\}`,
+    :math:`a, b \in \{0, 5, \dots, 25\}`.
+
+    Examples
+    --------
+    >>> hoffmann_starts().shape
+    (4500, 5)
+    """
+    exps = np.arange(0.0, 2.01, 0.5)
+    logs_e = np.arange(-1.0, 1.01, 0.5)
+    logs_ab = np.arange(0.0, 25.1, 5.0)
+    grid = np.meshgrid(logs_e, logs_ab, logs_ab, exps, exps, indexing="ij")
+    return np.column_stack([g.ravel() for g in grid])
+
+
+@dataclass(frozen=True)
+class ChinchillaFit:
+    r"""Result of :func:`fit_chinchilla`: :math:`\hat L = E + A N^{-\alpha} + B D^{-\beta}`.
+
+    Attributes
+    ----------
+    E, A, B, alpha, beta : float
+        The fitted law (``E`` in the units of the loss).
+    objective : float
+        :math:`\sum_i \mathrm{Huber}_\delta(\log \hat L_i - \log L_i)` at the optimum (summed, not averaged).
+    delta : float
+        The Huber threshold used.
+    n_starts : int
+        Starting points tried.
+    n_at_best : int
+        Starts (after screening) that ended within 1e-9 (relative) of the best objective.
+    converged : bool
+        Whether the optimiser met its stopping rule at the best start.
+    method : str
+        ``"lm"`` (this book's batched Levenberg–Marquardt) or ``"l-bfgs-b"`` (scipy, one start at a time).
+    N, D, loss : numpy.ndarray
+        The fitted data.
+    """
+
+    E: float
+    A: float
+    B: float
+    alpha: float
+    beta: float
+    objective: float
+    delta: float
+    n_starts: int
+    n_at_best: int
+    converged: bool
+    method: str
+    N: np.ndarray = field(repr=False, compare=False)
+    D: np.ndarray = field(repr=False, compare=False)
+    loss: np.ndarray = field(repr=False, compare=False)
+
+    names = _ChinchillaModel.names
+
+    @property
+    def params(self) -> dict:
+        """``{"E", "A", "B", "alpha", "beta"}`` as a dict."""
+        return {name: getattr(self, name) for name in self.names}
+
+    @property
+    def a(self) -> float:
+        r"""Compute-optimal exponent of parameters, :math:`a = \beta/(\alpha+\beta)`."""
+        return self.beta / (self.alpha + self.beta)
+
+    @property
+    def b(self) -> float:
+        r"""Compute-optimal exponent of tokens, :math:`b = \alpha/(\alpha+\beta)`."""
+        return self.alpha / (self.alpha + self.beta)
+
+    @property
+    def n_points(self) -> int:
+        """Number of runs fitted."""
+        return int(self.N.size)
+
+    def predict(self, N, D):
+        """Predicted loss at parameters ``N`` and tokens ``D`` (broadcast; > 0)."""
+        return chinchilla_loss(N, D, self.E, self.A, self.B, self.alpha, self.beta)
+
+    def residuals(self) -> np.ndarray:
+        """``log(prediction) - log(loss)`` at the fitted runs."""
+        return np.log(self.predict(self.N, self.D)) - np.log(self.loss)
+
+    def bootstrap(self, n_resamples=1000, *, seed=0):
+        """Bootstrap this fit: resample the runs with replacement and refit, ``n_resamples`` times.
+
+        Each refit starts from this fit's optimum and from the other local optima the multi-start search found
+        (at most three in all), all resamples in one batch. Percentile intervals of the result are the
+        procedure of Hoffmann et al. (who resampled 80% of the runs, Table 2) and of Besiroglu et al.
+        :cite:p:`hoffmann2022training,besiroglu2024chinchilla`.
+
+        Parameters
+        ----------
+        n_resamples : int
+            Number of resamples, >= 10.
+        seed : int
+            Seed of the random generator.
+
+        Returns
+        -------
+        ChinchillaBootstrap
+        """
+        n_resamples = as_int("n_resamples", n_resamples, minimum=10)
+        rng = np.random.default_rng(as_int("seed", seed))
+        n = self.n_points
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_resamples).astype(float)
+        starts = np.vstack([_natural_to_theta(_ChinchillaModel, np.array([[*self.params.values()]])),
+                            self._other_optima])[:3]
+        k = starts.shape[0]
+        theta, f, _, _ = _solve_batch(_ChinchillaModel, np.tile(starts, (n_resamples, 1)),
+                                      (np.log(self.N), np.log(self.D)), self.loss, np.repeat(counts, k, axis=0),
+                                      space="log", loss="huber", delta=self.delta, max_iter=500)
+        best = np.argmin(f.reshape(n_resamples, k), axis=1)
+        theta = theta.reshape(n_resamples, k, -1)[np.arange(n_resamples), best]
+        return ChinchillaBootstrap(fit=self, samples=_ChinchillaModel.to_natural(theta), names=self.names)
+
+    _other_optima: np.ndarray = field(default_factory=lambda: np.empty((0, 5)), repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ChinchillaBootstrap(Bootstrap):
+    """Bootstrap distribution of a :class:`ChinchillaFit`. :meth:`interval` also accepts the derived exponents
+    ``"a"`` and ``"b"`` of the compute-optimal frontier."""
+
+    def _column(self, name):
+        if name in ("a", "b"):
+            alpha, beta = self.samples[:, 3], self.samples[:, 4]
+            return (beta if name == "a" else alpha) / (alpha + beta)
+        one_of("name", name, (*self.names, "a", "b"))
+        return self.samples[:, self.names.index(name)]
+
+    def interval(self, name: str, level: float = 0.9):
+        """Percentile interval ``(lo, hi)`` of ``name`` (a parameter, ``"a"`` or ``"b"``) covering ``level``."""
+        lo, hi = np.quantile(self._column(name), _quantiles(level))
+        return float(lo), float(hi)
+
+    def predict_samples(self, N, D) -> np.ndarray:
+        """Loss predicted by every resampled fit at ``(N, D)``: shape ``(n_resamples,) + broadcast shape``."""
+        N, D = np.broadcast_arrays(as_float_array("N", N, positive=True), as_float_array("D", D, positive=True))
+        theta = _natural_to_theta(_ChinchillaModel, self.samples)
+        logp, _ = _ChinchillaModel.log_pred_jac(theta, (np.log(N).reshape(1, -1), np.log(D).reshape(1, -1)),
+                                                with_jac=False)
+        return np.exp(logp).reshape((-1, *N.shape))
+
+    def predict_interval(self, N, D, level: float = 0.9):
+        """Pointwise percentile band ``(lo, hi)`` of the predicted loss at ``(N, D)``."""
+        lo, hi = np.quantile(self.predict_samples(N, D), _quantiles(level), axis=0)
+        return lo, hi
+
+
+def _check_chinchilla_data(N, D, loss):
+    N, D = paired_1d("N", N, "D", D, min_points=6)
+    D, loss = paired_1d("D", D, "loss", loss, min_points=6)
+    if np.unique(N).size < 2 or np.unique(D).size < 2:
+        raise ValueError("need at least 2 distinct values of N and of D to fit their exponents")
+    return N, D, loss
+
+
+def _chinchilla_starts(starts):
+    if isinstance(starts, str):
+        one_of("starts", starts, ("hoffmann",))
+        return hoffmann_starts()
+    s = np.atleast_2d(as_float_array("starts", starts))
+    if s.ndim != 2 or s.shape[1] != 5:
+        raise ValueError(f"starts must be 'hoffmann' or rows (E, A, B, alpha, beta); got shape {np.shape(starts)}")
+    if (s[:, :3] <= 0).any():
+        raise ValueError("starts must have E, A, B > 0 in every row")
+    return _natural_to_theta(_ChinchillaModel, s)
+
+
+def _make_chinchilla_fit(theta, f, conv, N, D, loss, delta, n_starts, method, others=None):
+    best = int(np.argmin(f))
+    if not np.isfinite(f[best]):
+        raise ValueError("no starting point gave a finite objective; check the data or pass `starts`")
+    n_at_best = int(np.sum(f <= f[best] * (1 + 1e-9) + 1e-300))
+    E, A, B, alpha, beta = _ChinchillaModel.to_natural(theta[best:best + 1])[0]
+    if others is None:
+        others = np.empty((0, 5))
+    return ChinchillaFit(E=float(E), A=float(A), B=float(B), alpha=float(alpha), beta=float(beta),
+                         objective=float(f[best]), delta=delta, n_starts=n_starts, n_at_best=n_at_best,
+                         converged=bool(conv[best]), method=method, N=N, D=D, loss=loss, _other_optima=others)
+
+
+def fit_chinchilla(N, D, loss, *, delta=1e-3, starts="hoffmann", screen_iter=10, keep=32):
+    r"""Fit Chinchilla's parametric law the way Hoffmann et al. did (Approach 3, Appendix D.2
+    :cite:p:`hoffmann2022training`): minimise
+
+    .. math:: \sum_i \mathrm{Huber}_\delta\Bigl(\mathrm{LSE}\bigl(a - \alpha\log N_i,\; b - \beta\log D_i,\;
+              e\bigr) - \log L_i\Bigr),\qquad A = e^a,\; B = e^b,\; E = e^e,
+
+    from each start of a grid and keep the best. The straightforward procedure runs L-BFGS from every start
+    (:func:`fit_chinchilla_reference`); here every start advances together in one batched Levenberg–Marquardt
+    iteration (Huber by iteratively reweighted least squares, analytic Jacobian). The starts are *screened*: all of
+    them take ``screen_iter`` iterations in single precision, then the ``keep`` best are polished in double precision
+    to convergence. The tests and ``bench/fit_speed.py`` check that this finds the same best optimum as running every
+    start to convergence.
+
+    Parameters
+    ----------
+    N, D, loss : array_like
+        Parameters, tokens and final loss of each run; > 0, 1-D, equal lengths, at least 6 runs.
+    delta : float
+        Huber threshold on log-loss residuals, > 0 (Hoffmann et al.: 1e-3).
+    starts : "hoffmann" or array_like
+        ``"hoffmann"`` for the 4,500-point grid (:func:`hoffmann_starts`), or rows ``(E, A, B, alpha, beta)``.
+    screen_iter : int
+        Iterations every start gets before screening, >= 1.
+    keep : int
+        Starts kept after screening, >= 1 (all are kept if there are no more than this).
+
+    Returns
+    -------
+    ChinchillaFit
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> N = np.exp(rng.uniform(np.log(1e8), np.log(1e10), 60))
+    >>> D = np.exp(rng.uniform(np.log(1e9), np.log(1e11), 60))
+    >>> fit = fit_chinchilla(N, D, 1.69 + 406.4 * N**-0.34 + 410.7 * D**-0.28)
+    >>> round(fit.alpha, 3), round(fit.beta, 3), round(fit.E, 3)
+    (0.34, 0.28, 1.69)
+    """
+    N, D, loss = _check_chinchilla_data(N, D, loss)
+    delta = as_scalar("delta", delta, positive=True)
+    theta0 = _chinchilla_starts(starts)
+    screen_iter, keep = as_int("screen_iter", screen_iter, minimum=1), as_int("keep", keep, minimum=1)
+    x = (np.log(N), np.log(D))
+    n_starts = theta0.shape[0]
+    if n_starts > keep:
+        f32 = np.float32
+        theta_s, f_s, _, _ = _solve_batch(_ChinchillaModel, theta0.astype(f32), tuple(v.astype(f32) for v in x),
+                                          loss.astype(f32), np.ones((n_starts, N.size), f32), space="log",
+                                          loss="huber", delta=delta, max_iter=screen_iter)
+        f_s = np.where(np.isfinite(f_s), f_s, np.inf)
+        theta0 = theta_s[np.argsort(f_s, kind="stable")[:keep]].astype(float)
+    theta, f, _, conv = _solve_batch(_ChinchillaModel, theta0, x, loss, np.ones((theta0.shape[0], N.size)),
+                                     space="log", loss="huber", delta=delta, max_iter=2000)
+    order = np.argsort(np.where(np.isfinite(f), f, np.inf), kind="stable")
+    distinct = _distinct_optima(theta[order], f[order])
+    return _make_chinchilla_fit(theta, f, conv, N, D, loss, delta, n_starts, "lm", others=distinct[1:])
+
+
+def _distinct_optima(theta, f, rel=1e-3):
+    """Rows of ``theta`` (sorted by objective ``f``) at distinct local optima: objectives more than ``rel`` apart."""
+    keep = []
+    for i in range(theta.shape[0]):
+        if np.isfinite(f[i]) and all(abs(f[i] - f[j]) > rel * abs(f[j]) for j in keep):
+            keep.append(i)
+    return theta[keep]
+
+
+def fit_chinchilla_reference(N, D, loss, *, delta=1e-3, starts="hoffmann", reduce="sum", ftol=1e-15, gtol=1e-10,
+                             maxiter=15000):
+    r"""The straightforward procedure: scipy's L-BFGS-B from every start, one after the other, keeping the best.
+
+    This is what Hoffmann et al. describe and what Besiroglu et al. re-ran :cite:p:`hoffmann2022training,
+    besiroglu2024chinchilla`. It is slow (minutes for the 4,500-point grid) and is here as the reference that
+    :func:`fit_chinchilla` is tested and benchmarked against, and to show what the optimiser's stopping rule does:
+    with ``reduce="mean"`` the objective is divided by the number of runs, so scipy's default tolerances
+    (``ftol=2.2e-9``, ``gtol=1e-5``) stop it early.
+
+    Parameters
+    ----------
+    N, D, loss, delta, starts
+        As in :func:`fit_chinchilla`.
+    reduce : {"sum", "mean"}
+        Minimise the summed or the averaged Huber objective (the reported ``objective`` is always the sum).
+    ftol, gtol : float
+        L-BFGS-B's relative-reduction and projected-gradient tolerances, > 0.
+    maxiter : int
+        Iteration limit per start.
+
+    Returns
+    -------
+    ChinchillaFit
+    """
+    from scipy.optimize import minimize
+
+    N, D, loss = _check_chinchilla_data(N, D, loss)
+    delta = as_scalar("delta", delta, positive=True)
+    one_of("reduce", reduce, ("sum", "mean"))
+    ftol, gtol = as_scalar("ftol", ftol, positive=True), as_scalar("gtol", gtol, positive=True)
+    maxiter = as_int("maxiter", maxiter, minimum=1)
+    theta0 = _chinchilla_starts(starts)
+    x = (np.log(N), np.log(D))
+    logl = np.log(loss)
+    scale = 1.0 / N.size if reduce == "mean" else 1.0
+
+    def fun(th):
+        logp, jac = _ChinchillaModel.log_pred_jac(th[None, :], x)
+        r = logp[0] - logl
+        return scale * float(np.sum(_rho(r, "huber", delta))), scale * (jac[0] @ np.clip(r, -delta, delta))
+
+    thetas, fs, convs = [], [], []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for th0 in theta0:
+            res = minimize(fun, th0, jac=True, method="L-BFGS-B",
+                           options={"ftol": ftol, "gtol": gtol, "maxiter": maxiter})
+            thetas.append(res.x)
+            fs.append(res.fun / scale if np.isfinite(res.fun) else np.inf)
+            convs.append(res.success)
+    return _make_chinchilla_fit(np.array(thetas), np.array(fs), np.array(convs), N, D, loss, delta,
+                                theta0.shape[0], "l-bfgs-b")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Chapter 2: the compute-optimal frontier from runs (Hoffmann et al.'s Approaches 1 and 2).
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frontier:
+    r"""Compute-optimal model sizes estimated at a set of budgets, and the power law through them,
+    :math:`N_\mathrm{opt} = k\,C^{a}` (least squares in log-log).
+
+    Attributes
+    ----------
+    C : numpy.ndarray
+        Budgets (FLOPs).
+    N_opt : numpy.ndarray
+        Estimated compute-optimal parameters at each budget.
+    loss_opt : numpy.ndarray
+        Estimated minimum loss at each budget.
+    method : str
+        ``"envelope"`` (Approach 1) or ``"isoflop"`` (Approach 2).
+    coef : numpy.ndarray
+        For ``"isoflop"``: the parabola of each profile, rows ``(c2, c1, c0)`` of
+        :math:`L = c_2 u^2 + c_1 u + c_0`, :math:`u = \ln N`; empty for ``"envelope"``.
+    """
+
+    C: np.ndarray
+    N_opt: np.ndarray
+    loss_opt: np.ndarray
+    method: str
+    coef: np.ndarray = field(default_factory=lambda: np.empty((0, 3)), repr=False)
+
+    @property
+    def D_opt(self) -> np.ndarray:
+        """Compute-optimal tokens, :math:`C / 6N_\\mathrm{opt}`."""
+        return self.C / (6.0 * self.N_opt)
+
+    @property
+    def _line(self):
+        return np.polyfit(np.log(self.C), np.log(self.N_opt), 1)
+
+    @property
+    def a(self) -> float:
+        """Exponent of :math:`N_\\mathrm{opt} \\propto C^a`."""
+        return float(self._line[0])
+
+    @property
+    def b(self) -> float:
+        """Exponent of :math:`D_\\mathrm{opt} \\propto C^b` (``1 - a`` under :math:`C = 6ND`)."""
+        return 1.0 - self.a
+
+    def predict_N(self, C):
+        """:math:`N_\\mathrm{opt}` from the fitted power law at budget(s) ``C`` (> 0)."""
+        C = as_float_array("C", C, positive=True)
+        slope, icpt = self._line
+        out = np.exp(icpt) * C ** slope
+        return out if out.ndim else float(out)
+
+
+def isoflop_frontier(N, loss, budget):
+    r"""Approach 2 of Hoffmann et al. :cite:p:`hoffmann2022training`: for each budget, fit a parabola to loss
+    against :math:`\ln N` (the *IsoFLOP profile*) and take its vertex as :math:`N_\mathrm{opt}`.
+
+    Parameters
+    ----------
+    N : array_like
+        Parameters of each run, > 0.
+    loss : array_like
+        Final loss of each run, > 0.
+    budget : array_like
+        The budget (FLOPs) each run belongs to, > 0; runs with equal budgets form one profile, which needs at least
+        3 distinct sizes and must curve upward.
+
+    Returns
+    -------
+    Frontier
+
+    Examples
+    --------
+    >>> N = np.tile(np.geomspace(1e8, 1e10, 7), 2)
+    >>> C = np.repeat([1e19, 1e20], 7)
+    >>> L = 1.7 + 400 * N**-0.34 + 400 * (C / (6 * N))**-0.28
+    >>> fr = isoflop_frontier(N, L, C)
+    >>> bool(fr.N_opt[1] > fr.N_opt[0])
+    True
+    """
+    N, loss = paired_1d("N", N, "loss", loss, min_points=3)
+    N, budget = paired_1d("N", N, "budget", budget, min_points=3)
+    Cs = np.unique(budget)
+    rows, n_opt, l_opt = [], [], []
+    for C in Cs:
+        sel = budget == C
+        u = np.log(N[sel])
+        if np.unique(u).size < 3:
+            raise ValueError(f"the profile at budget {C:.3g} has {np.unique(u).size} distinct sizes; need 3")
+        c2, c1, c0 = np.polyfit(u, loss[sel], 2)
+        if c2 <= 0:
+            raise ValueError(f"the profile at budget {C:.3g} curves downward (no minimum); add smaller and larger "
+                             "models around its lowest loss")
+        u_opt = -c1 / (2 * c2)
+        rows.append((c2, c1, c0))
+        n_opt.append(np.exp(u_opt))
+        l_opt.append(c0 - c1 * c1 / (4 * c2))
+    return Frontier(C=Cs, N_opt=np.array(n_opt), loss_opt=np.array(l_opt), method="isoflop", coef=np.array(rows))
+
+
+def envelope_frontier(N, curve_C, curve_loss, C):
+    r"""Approach 1 of Hoffmann et al. :cite:p:`hoffmann2022training`: at each budget in ``C``, the run whose training
+    curve reaches the lowest loss there (the lower envelope of all curves, interpolated linearly in log-log between
+    recorded points) gives :math:`N_\mathrm{opt}`.
+
+    Parameters
+    ----------
+    N : array_like
+        Parameters of each run, > 0, shape ``(runs,)``.
+    curve_C : array_like
+        Compute spent at each recorded point, > 0 and increasing along each row, shape ``(runs, points)``.
+    curve_loss : array_like
+        Loss at those points, > 0, same shape.
+    C : array_like
+        Budgets at which to read the envelope, > 0; each must lie within at least one curve.
+
+    Returns
+    -------
+    Frontier
+    """
+    N = as_float_array("N", N, positive=True).ravel()
+    cc = np.atleast_2d(as_float_array("curve_C", curve_C, positive=True))
+    cl = np.atleast_2d(as_float_array("curve_loss", curve_loss, positive=True))
+    C = as_float_array("C", C, positive=True).ravel()
+    if cc.shape != cl.shape or cc.shape[0] != N.size:
+        raise ValueError(f"curve_C and curve_loss must both have shape (runs, points) with {N.size} runs; got "
+                         f"{cc.shape} and {cl.shape}")
+    if np.any(np.diff(cc, axis=1) < 0):
+        raise ValueError("curve_C must increase along each run")
+    lc, ll, lC = np.log(cc), np.log(cl), np.log(C)
+    vals = np.full((N.size, C.size), np.inf)
+    for i in range(N.size):
+        inside = (lC >= lc[i, 0]) & (lC <= lc[i, -1])
+        vals[i, inside] = np.interp(lC[inside], lc[i], ll[i])
+    if np.any(~np.isfinite(vals.min(axis=0))):
+        raise ValueError("some budgets in C lie outside every training curve")
+    best = np.argmin(vals, axis=0)
+    return Frontier(C=C, N_opt=N[best], loss_opt=np.exp(vals[best, np.arange(C.size)]), method="envelope")

@@ -3,7 +3,7 @@
 Introduced in chapter 0 (Foundations): :func:`power_law`, :func:`saturating_power_law`, :func:`scale_to_reach`,
 :func:`local_exponent`. Chapter 1 (Kaplan et al. 2020) adds :func:`kaplan_loss_n`, :func:`kaplan_loss_d`,
 :func:`kaplan_loss_c`, :func:`kaplan_loss_nd`, :func:`kaplan_loss_ns`, :func:`critical_batch_size`,
-:func:`kaplan_overfitting` and :func:`kaplan_data_requirement`.
+:func:`kaplan_overfitting` and :func:`kaplan_data_requirement`. Chapter 2 (Chinchilla) adds :func:`chinchilla_loss`.
 
 Conventions: ``x`` is a scale (parameters, tokens, FLOPs), always > 0; exponents are written with the minus sign
 outside, so a *positive* ``alpha`` means the quantity *falls* with scale, as loss does.
@@ -18,7 +18,7 @@ from .published import KAPLAN
 
 __all__ = ["power_law", "saturating_power_law", "scale_to_reach", "local_exponent", "kaplan_loss_n", "kaplan_loss_d",
            "kaplan_loss_c", "kaplan_loss_nd", "kaplan_loss_ns", "critical_batch_size", "kaplan_overfitting",
-           "kaplan_data_requirement"]
+           "kaplan_data_requirement", "chinchilla_loss"]
 
 _PF_DAY = 8.64e19  # FLOPs per PF-day (book_utils.compute.PF_DAY; repeated here to keep laws free of compute)
 
@@ -412,3 +412,53 @@ def kaplan_data_requirement(N, max_penalty=0.02):
     g = KAPLAN["ND"]
     a_n, a_d = float(g["alpha_N"]), float(g["alpha_D"])
     return _out(float(g["D_c"]) * (N / float(g["N_c"])) ** (a_n / a_d) / ((1.0 + delta) ** (1.0 / a_d) - 1.0))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2: Hoffmann et al. 2022. N in parameters, D in tokens, loss in nats/token.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def chinchilla_loss(N, D, E, A, B, alpha, beta):
+    r"""Hoffmann et al.'s parametric loss, eq. 2 / Approach 3 :cite:p:`hoffmann2022training`:
+
+    .. math:: \hat L(N, D) = E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\beta}} .
+
+    :math:`E` is the loss of an ideal model on the data distribution (its entropy); the second term is what a
+    finite model cannot represent, the third what a finite run has not yet learned. Their fit: :math:`E = 1.69`,
+    :math:`A = 406.4`, :math:`B = 410.7`, :math:`\alpha = 0.34`, :math:`\beta = 0.28`
+    (:data:`book_utils.published.HOFFMANN_APPROACH3`).
+
+    Parameters
+    ----------
+    N : array_like
+        Parameters, > 0.
+    D : array_like
+        Training tokens, > 0; broadcast against ``N``.
+    E : float
+        Irreducible loss, >= 0 (nats/token).
+    A, B : float
+        Amplitudes of the parameter and data terms, > 0.
+    alpha, beta : float
+        Exponents of the parameter and data terms, > 0.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Predicted loss (nats/token).
+
+    Examples
+    --------
+    >>> round(chinchilla_loss(70e9, 1.4e12, 1.69, 406.4, 410.7, 0.34, 0.28), 3)   # Chinchilla
+    1.937
+    """
+    N = as_float_array("N", N, positive=True)
+    D = as_float_array("D", D, positive=True)
+    E = as_scalar("E", E, nonnegative=True)
+    A, B = as_scalar("A", A, positive=True), as_scalar("B", B, positive=True)
+    alpha, beta = as_scalar("alpha", alpha, positive=True), as_scalar("beta", beta, positive=True)
+    try:
+        out = E + A * N ** -alpha + B * D ** -beta
+    except ValueError as exc:
+        raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
+    return _out(out)

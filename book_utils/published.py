@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Constant", "TrainedModel", "GPT3", "GOPHER", "CHINCHILLA", "LANDMARK_MODELS", "KAPLAN_ALPHA_N",
-           "KAPLAN_N_C", "HOFFMANN_APPROACH3", "KAPLAN", "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE"]
+           "KAPLAN_N_C", "HOFFMANN_APPROACH3", "HOFFMANN_APPROACH3_UNROUNDED", "HOFFMANN_TABLE2",
+           "HOFFMANN_TABLE3", "EPOCH_FIT", "EPOCH_INTERVALS", "MUENNIGHOFF_FIT", "PORIAN_STEPS", "KAPLAN",
+           "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,75 @@ HOFFMANN_APPROACH3 = {
     "beta": Constant(0.28, "hoffmann2022training", "section 3.3"),
 }
 """Chinchilla's parametric fit L(N, D) = E + A/N^alpha + B/D^beta, as printed (rounded) in the paper."""
+
+HOFFMANN_APPROACH3_UNROUNDED = {
+    "E": Constant(1.6934, "besiroglu2024chinchilla", "section 2 (from the TeX source of Hoffmann et al.)",
+                  "nats/token"),
+    "A": HOFFMANN_APPROACH3["A"],
+    "B": HOFFMANN_APPROACH3["B"],
+    "alpha": Constant(0.33917084, "besiroglu2024chinchilla", "section 2 (from the TeX source of Hoffmann et al.)"),
+    "beta": Constant(0.2849083, "besiroglu2024chinchilla", "section 2 (from the TeX source of Hoffmann et al.)"),
+}
+"""The same fit with the unrounded E, alpha, beta found in the paper's TeX source (A and B as printed)."""
+
+
+def _h(value, where="Table 2"):
+    return Constant(value, "hoffmann2022training", where)
+
+
+HOFFMANN_TABLE2 = {
+    "approach 1": {"a": (_h(0.50), _h(0.488), _h(0.502)), "b": (_h(0.50), _h(0.501), _h(0.512))},
+    "approach 2": {"a": (_h(0.49), _h(0.462), _h(0.534)), "b": (_h(0.51), _h(0.483), _h(0.529))},
+    "approach 3": {"a": (_h(0.46), _h(0.454), _h(0.455)), "b": (_h(0.54), _h(0.542), _h(0.543))},
+    "Kaplan et al.": {"a": (_h(0.73),), "b": (_h(0.27),)},
+}
+"""Exponents of N_opt ~ C^a and D_opt ~ C^b: (estimate, 10th percentile, 90th percentile) of 100 bootstraps on 80%
+of the runs; Kaplan et al.'s row has estimates only."""
+
+HOFFMANN_TABLE3 = (
+    # (parameters, FLOPs, FLOPs in units of Gopher's budget, tokens): Approach 1's compute-optimal runs
+    (400e6, 1.92e19, 1 / 29968, 8.0e9),
+    (1e9, 1.21e20, 1 / 4761, 20.2e9),
+    (10e9, 1.23e22, 1 / 46, 205.1e9),
+    (67e9, 5.76e23, 1.0, 1.5e12),
+    (175e9, 3.85e24, 6.7, 3.7e12),
+    (280e9, 9.90e24, 17.2, 5.9e12),
+    (520e9, 3.43e25, 59.5, 11.0e12),
+    (1e12, 1.27e26, 221.3, 21.2e12),
+    (10e12, 1.30e28, 22515.9, 216.2e12),
+)
+"""Table 3 of Hoffmann et al. :cite:p:`hoffmann2022training`: rows (parameters, FLOPs, Gopher units, tokens)."""
+
+
+def _e(value):
+    return Constant(value, "besiroglu2024chinchilla", "Table 1 and repository")
+
+
+EPOCH_FIT = {"E": _e(1.82), "A": _e(482.01), "B": _e(2085.43), "alpha": _e(0.3478), "beta": _e(0.3658)}
+"""Besiroglu et al.'s refit of Chinchilla's law to 240 points extracted from Hoffmann et al.'s Figure 4."""
+
+EPOCH_INTERVALS = {"E": (1.77, 1.87), "A": (285.0, 744.0), "B": (1042.0, 5810.0), "alpha": (0.317, 0.373),
+                   "beta": (0.331, 0.415)}
+"""95% bootstrap intervals (4,000 resamples) of :data:`EPOCH_FIT` :cite:p:`besiroglu2024chinchilla`."""
+
+
+def _m(value):
+    return Constant(value, "muennighoff2023scaling", "fitted coefficients (section 3 and repository)")
+
+
+MUENNIGHOFF_FIT = {"E": _m(1.8691), "A": _m(520.82), "B": _m(1487.72), "alpha": _m(0.35266), "beta": _m(0.35266),
+                   "R_D_star": _m(15.388), "R_N_star": _m(5.310)}
+"""Data-constrained scaling law of Muennighoff et al.: L = E + A/N'^alpha + B/D'^beta with effective data
+D' = U_D + U_D R_D* (1 - exp(-R_D/R_D*)) and effective parameters N' alike with R_N*."""
+
+PORIAN_STEPS = (
+    ("Kaplan et al.'s setup, reproduced", 0.835),
+    ("+ count the last layer's FLOPs", 0.706),
+    ("+ shorter warmup for small models", 0.602),
+    ("+ cosine learning-rate decay", 0.571),
+    ("+ optimizer tuned per scale (AdamW beta2)", 0.497),
+)
+"""Porian et al.'s step-by-step account of Kaplan's exponent a on RefinedWeb :cite:p:`porian2024resolving`."""
 
 
 def _k(value, where, unit=""):
