@@ -22,6 +22,7 @@ page switches frames without a kernel.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -49,7 +50,7 @@ MAX_STATIC_FRAMES = 64
 __all__ = ["MAX_STATIC_FRAMES", "STATIC_ENV", "Choice", "Explorer", "Slider", "SweepReport", "explorer",
            "extrapolation_explorer", "fit_explorer", "static_mode", "kaplan_laws_explorer",
            "kaplan_finite_data_explorer", "kaplan_overfitting_explorer", "kaplan_allocation_explorer",
-           "power_law_explorer", "robust_fit_explorer", "sweep"]
+           "power_law_explorer", "robust_fit_explorer", "sweep", "isoflop_explorer", "LAB_BUDGETS"]
 
 
 @dataclass(frozen=True)
@@ -496,8 +497,8 @@ def _loss_axes(ax, grid, ylim):
     ax.plot(grid, saturating_power_law(grid, **_TRUTH), color="0.2", lw=1, label="truth")
 
 
-def _text_box(ax, x, y, fontsize=9, **kw):
-    return ax.text(x, y, "", transform=ax.transAxes, va="top", fontsize=fontsize,
+def _text_box(ax, x, y, fontsize=9, va="top", **kw):
+    return ax.text(x, y, "", transform=ax.transAxes, va=va, fontsize=fontsize,
                    bbox={"boxstyle": "round", "fc": "white", "ec": "0.8", "alpha": 0.9}, **kw)
 
 
@@ -855,3 +856,75 @@ def kaplan_allocation_explorer(static: bool | None = None) -> Explorer:
 
     return explorer(draw, [Slider("C", 1e18, 1e26, default=1e21, n=17, log=True, unit="FLOPs")],
                     title="Spending a compute budget, Kaplan's way", figsize=(8.0, 3.4), static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2: Chinchilla.
+# ---------------------------------------------------------------------------------------------------------------------
+
+LAB_BUDGETS = 10 ** np.arange(6.0, 8.01, 0.25)
+"""The compute budgets (FLOPs) of the scaling lab's IsoFLOP sweep in chapter 2."""
+
+
+@functools.lru_cache(maxsize=1)
+def _lab_isoflop():
+    """The default lab's IsoFLOP sweep and its Approach-2 frontier (cached: the notebooks and explorers share it)."""
+    from .fitting import isoflop_frontier
+    from .lab import ScalingLab
+
+    lab = ScalingLab()
+    runs = lab.isoflop_sweep(LAB_BUDGETS, n_records=2)
+    return lab, runs, isoflop_frontier(runs.N, runs.loss, runs.budget)
+
+
+def isoflop_explorer(static: bool | None = None) -> Explorer:
+    """The scaling lab's IsoFLOP profiles (Hoffmann et al.'s Approach 2), one compute budget at a time.
+
+    Chapter 2, "Three ways to find the compute-optimal frontier". Left: final loss against model size for every run
+    of the chosen budget, the parabola fitted in log N and its minimum; the other budgets in grey. Right: the minima
+    of all budgets, the power law through them, and the lab's true frontier (dashed).
+    """
+    from .compute import compute_optimal_numeric
+
+    lab, runs, fr = _lab_isoflop()
+    c_line = np.geomspace(LAB_BUDGETS[0], LAB_BUDGETS[-1], 50)
+    n_true, _ = compute_optimal_numeric(lab.law, c_line)
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
+        for C in fr.C:
+            sel = runs.budget == C
+            ax.plot(runs.N[sel], runs.loss[sel], "-", color="0.82", lw=1)
+        (pts,) = ax.plot([], [], "o", color=PALETTE[0], ms=5, label="runs at this budget")
+        (par,) = ax.plot([], [], "-", color=PALETTE[1], lw=1.5, label="parabola in log N")
+        (vtx,) = ax.plot([], [], "*", color=PALETTE[3], ms=13, label="its minimum")
+        ax.set(xscale="log", xlabel="model size N (parameters)", ylabel="final loss",
+               ylim=(0.95 * runs.loss.min(), min(1.6, runs.loss.max())))
+        ax.legend(loc="upper right", fontsize=7)
+        ax2.plot(fr.C, fr.N_opt, "o", color=PALETTE[3], ms=5, label="profile minima")
+        ax2.plot(c_line, fr.predict_N(c_line), color=PALETTE[3], lw=1.2, label=f"fit: a = {fr.a:.3f}")
+        ax2.plot(c_line, n_true, "--", color="0.3", lw=1.2, label=f"true: a = {lab.a:.3f}")
+        (sel_pt,) = ax2.plot([], [], "*", color=PALETTE[3], ms=13)
+        ax2.set(xscale="log", yscale="log", xlabel="compute C = 6ND (FLOPs)", ylabel="compute-optimal N")
+        plain_log_ticks(ax2, [100, 200, 400, 700], axis="y")
+        ax2.legend(loc="upper left", fontsize=7)
+        note = _text_box(ax, 0.03, 0.05, fontsize=8, va="bottom")
+
+        def update(C):
+            i = int(np.argmin(np.abs(np.log(fr.C / C))))
+            sel = runs.budget == fr.C[i]
+            n, loss = runs.N[sel], runs.loss[sel]
+            pts.set_data(n, loss)
+            u = np.linspace(np.log(n.min()), np.log(n.max()), 60)
+            par.set_data(np.exp(u), np.polyval(fr.coef[i], u))
+            vtx.set_data([fr.N_opt[i]], [fr.loss_opt[i]])
+            sel_pt.set_data([fr.C[i]], [fr.N_opt[i]])
+            note.set_text(f"C = {fr.C[i]:.3g} FLOPs, {n.size} runs\nN_opt = {fr.N_opt[i]:.0f}, "
+                          f"D_opt = {fr.D_opt[i]:.3g}\n{fr.D_opt[i] / fr.N_opt[i]:.0f} samples per parameter")
+            return [pts, par, vtx, sel_pt, note]
+
+        return update
+
+    return explorer(draw, [Slider("C", LAB_BUDGETS[0], LAB_BUDGETS[-1], default=1e7, n=LAB_BUDGETS.size, log=True,
+                                  unit="FLOPs")],
+                    title="IsoFLOP profiles of the scaling lab", figsize=(8.0, 3.4), static=static)
