@@ -55,13 +55,8 @@ def reference_bootstrap(fit, n_resamples, seed=0):
     for _ in range(n_resamples):
         w = rng.multinomial(n, np.full(n, 1.0 / n)).astype(float)
 
-        def fun(th, w=w):
-            logp, jac = fitting._ChinchillaModel.log_pred_jac(th[None, :], x)
-            r = logp[0] - logl
-            return float(w @ fitting._rho(r, "huber", fit.delta)), jac[0] @ (w * np.clip(r, -fit.delta, fit.delta))
-
-        out.append(minimize(fun, theta0, jac=True, method="L-BFGS-B",
-                            options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 15000}).x)
+        out.append(minimize(fitting._huber_objective_grad, theta0, args=(x, logl, w, fit.delta), jac=True,
+                            method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 15000}).x)
     return np.array(out)
 
 

@@ -328,6 +328,8 @@ def compute_optimal_numeric(loss, C, *, N_range=(1.0, 1e16), tol=1e-10):
     if not callable(loss):
         raise ValueError(f"loss must be a callable loss(N, D), got {type(loss).__name__}")
     C = as_float_array("C", C, positive=True)
+    if np.ndim(N_range) != 1 or len(N_range) != 2:
+        raise ValueError(f"N_range must be a pair (lo, hi), got {N_range!r}")
     lo, hi = (as_scalar("N_range", v, positive=True) for v in N_range)
     if not lo < hi:
         raise ValueError(f"N_range must be (lo, hi) with 0 < lo < hi, got {N_range!r}")

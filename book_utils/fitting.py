@@ -30,6 +30,7 @@ import numpy as np
 from scipy.stats import norm
 
 from ._validation import as_float_array, as_int, as_scalar, one_of, paired_1d
+from .compute import FLOPS_PER_PARAM_TOKEN
 from .laws import chinchilla_loss, power_law, saturating_power_law
 
 __all__ = [
@@ -585,6 +586,29 @@ def _natural_to_theta(model, natural):
     return theta
 
 
+def _resample_counts(rng, n, n_resamples, usable):
+    """Bootstrap resamples of ``n`` points as multinomial counts, one row per resample. Each resample is a
+    reweighting of the original points, so all refits can run as one batch. Rows for which ``usable(mask of the
+    points drawn)`` is false (too few distinct scales to fit the law) are redrawn."""
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_resamples).astype(float)
+    for _ in range(100):
+        bad = np.array([not usable(c > 0) for c in counts])
+        if not bad.any():
+            return counts
+        counts[bad] = rng.multinomial(n, np.full(n, 1.0 / n), size=int(bad.sum()))
+    raise ValueError("could not draw resamples with enough distinct x values; add data points")  # pragma: no cover
+
+
+def _best_refits(model, starts, x, y, counts, *, space, loss, delta, max_iter=300):
+    """Refit every resample (rows of ``counts``) from every row of ``starts`` in one batch; keep each resample's best.
+    Rows of the batch are resample-major: resample r uses rows r*k ... r*k + k - 1."""
+    k, n_resamples = starts.shape[0], counts.shape[0]
+    theta, f, _, _ = _solve_batch(model, np.tile(starts, (n_resamples, 1)), x, y, np.repeat(counts, k, axis=0),
+                                  space=space, loss=loss, delta=delta, max_iter=max_iter)
+    best = np.argmin(f.reshape(n_resamples, k), axis=1)
+    return theta.reshape(n_resamples, k, -1)[np.arange(n_resamples), best]
+
+
 def bootstrap(fit, n_resamples=500, *, seed=0, multistart=True):
     """Bootstrap a fit: resample the data points with replacement and refit, ``n_resamples`` times.
 
@@ -627,26 +651,13 @@ def bootstrap(fit, n_resamples=500, *, seed=0, multistart=True):
     n_resamples = as_int("n_resamples", n_resamples, minimum=10)
     seed = as_int("seed", seed)
     model = fit._model
-    rng = np.random.default_rng(seed)
-    n = fit.n_points
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_resamples).astype(float)
-    # A resample needs as many distinct x values as the law has parameters; redraw the rare ones that do not.
-    for _ in range(100):
-        distinct = np.array([np.unique(fit.x[c > 0]).size for c in counts])
-        bad = distinct < model.n_params
-        if not bad.any():
-            break
-        counts[bad] = rng.multinomial(n, np.full(n, 1.0 / n), size=int(bad.sum()))
-    else:  # pragma: no cover  (only reachable with pathological data)
-        raise ValueError("could not draw resamples with enough distinct x values; add data points")
+    counts = _resample_counts(np.random.default_rng(seed), fit.n_points, n_resamples,
+                              lambda used: np.unique(fit.x[used]).size >= model.n_params)
     starts = fit._theta()[None, :]
     if multistart and model is _SaturatingModel:
         starts = np.vstack([starts, _default_saturating_starts(fit.x, fit.y, coarse=True)])
-    k = starts.shape[0]  # rows are resample-major: resample r uses rows r*k ... r*k + k - 1
-    theta, f, _, _ = _solve_batch(model, np.tile(starts, (n_resamples, 1)), np.log(fit.x), fit.y,
-                                  np.repeat(counts, k, axis=0), space=fit.space, loss=fit.loss, delta=fit.delta)
-    best = np.argmin(f.reshape(n_resamples, k), axis=1)
-    theta = theta.reshape(n_resamples, k, -1)[np.arange(n_resamples), best]
+    theta = _best_refits(model, starts, np.log(fit.x), fit.y, counts, space=fit.space, loss=fit.loss,
+                         delta=fit.delta)
     return Bootstrap(fit=fit, samples=model.to_natural(theta), names=model.names)
 
 
@@ -808,17 +819,12 @@ class ChinchillaFit:
         ChinchillaBootstrap
         """
         n_resamples = as_int("n_resamples", n_resamples, minimum=10)
-        rng = np.random.default_rng(as_int("seed", seed))
-        n = self.n_points
-        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_resamples).astype(float)
+        counts = _resample_counts(np.random.default_rng(as_int("seed", seed)), self.n_points, n_resamples,
+                                  lambda used: min(np.unique(self.N[used]).size, np.unique(self.D[used]).size) >= 2)
         starts = np.vstack([_natural_to_theta(_ChinchillaModel, np.array([[*self.params.values()]])),
                             self._other_optima])[:3]
-        k = starts.shape[0]
-        theta, f, _, _ = _solve_batch(_ChinchillaModel, np.tile(starts, (n_resamples, 1)),
-                                      (np.log(self.N), np.log(self.D)), self.loss, np.repeat(counts, k, axis=0),
-                                      space="log", loss="huber", delta=self.delta, max_iter=500)
-        best = np.argmin(f.reshape(n_resamples, k), axis=1)
-        theta = theta.reshape(n_resamples, k, -1)[np.arange(n_resamples), best]
+        theta = _best_refits(_ChinchillaModel, starts, (np.log(self.N), np.log(self.D)), self.loss, counts,
+                             space="log", loss="huber", delta=self.delta, max_iter=500)
         return ChinchillaBootstrap(fit=self, samples=_ChinchillaModel.to_natural(theta), names=self.names)
 
     _other_optima: np.ndarray = field(default_factory=lambda: np.empty((0, 5)), repr=False, compare=False)
@@ -957,6 +963,14 @@ def _distinct_optima(theta, f, rel=1e-3):
     return theta[keep]
 
 
+def _huber_objective_grad(theta, x, logl, weights, delta):
+    """Chinchilla's weighted Huber objective at one parameter vector ``theta`` (internal coordinates) and its
+    gradient, for scipy's minimisers: the straightforward procedure that :func:`fit_chinchilla` is checked against."""
+    logp, jac = _ChinchillaModel.log_pred_jac(np.asarray(theta, dtype=float)[None, :], x)
+    r = logp[0] - logl
+    return float(weights @ _rho(r, "huber", delta)), jac[0] @ (weights * np.clip(r, -delta, delta))
+
+
 def fit_chinchilla_reference(N, D, loss, *, delta=1e-3, starts="hoffmann", reduce="sum", ftol=1e-15, gtol=1e-10,
                              maxiter=15000):
     r"""The straightforward procedure: scipy's L-BFGS-B from every start, one after the other, keeping the best.
@@ -992,12 +1006,10 @@ def fit_chinchilla_reference(N, D, loss, *, delta=1e-3, starts="hoffmann", reduc
     theta0 = _chinchilla_starts(starts)
     x = (np.log(N), np.log(D))
     logl = np.log(loss)
-    scale = 1.0 / N.size if reduce == "mean" else 1.0
+    weights = np.full(N.size, 1.0 / N.size if reduce == "mean" else 1.0)
 
     def fun(th):
-        logp, jac = _ChinchillaModel.log_pred_jac(th[None, :], x)
-        r = logp[0] - logl
-        return scale * float(np.sum(_rho(r, "huber", delta))), scale * (jac[0] @ np.clip(r, -delta, delta))
+        return _huber_objective_grad(th, x, logl, weights, delta)
 
     thetas, fs, convs = [], [], []
     with np.errstate(over="ignore", invalid="ignore"):
@@ -1005,7 +1017,7 @@ def fit_chinchilla_reference(N, D, loss, *, delta=1e-3, starts="hoffmann", reduc
             res = minimize(fun, th0, jac=True, method="L-BFGS-B",
                            options={"ftol": ftol, "gtol": gtol, "maxiter": maxiter})
             thetas.append(res.x)
-            fs.append(res.fun / scale if np.isfinite(res.fun) else np.inf)
+            fs.append(res.fun / weights[0] if np.isfinite(res.fun) else np.inf)
             convs.append(res.success)
     return _make_chinchilla_fit(np.array(thetas), np.array(fs), np.array(convs), N, D, loss, delta,
                                 theta0.shape[0], "l-bfgs-b")
@@ -1045,7 +1057,7 @@ class Frontier:
     @property
     def D_opt(self) -> np.ndarray:
         """Compute-optimal tokens, :math:`C / 6N_\\mathrm{opt}`."""
-        return self.C / (6.0 * self.N_opt)
+        return self.C / (FLOPS_PER_PARAM_TOKEN * self.N_opt)
 
     @property
     def _line(self):

@@ -299,6 +299,8 @@ class ScalingLab:
         if sizes is None:
             sizes = np.unique(np.round(2.0 ** (np.arange(4, 27) / 2)))
         sizes = as_float_array("sizes", sizes, positive=True).ravel()
+        if np.ndim(tokens_per_param) != 1 or len(tokens_per_param) != 2:
+            raise ValueError(f"tokens_per_param must be a pair (lo, hi), got {tokens_per_param!r}")
         lo, hi = (as_scalar("tokens_per_param", t, positive=True) for t in tokens_per_param)
         if not lo < hi:
             raise ValueError(f"tokens_per_param must be (lo, hi) with lo < hi, got {tokens_per_param!r}")
@@ -346,7 +348,10 @@ class ScalingLab:
         if budget is None:
             budget = np.full(N.size, np.nan)
         else:
-            budget = np.broadcast_to(as_float_array("budget", budget, positive=True), N.shape).astype(float)
+            budget = as_float_array("budget", budget, positive=True).ravel()
+            if budget.size not in (1, N.size):
+                raise ValueError(f"budget must be one value or one per run ({N.size}), got {budget.size}")
+            budget = np.broadcast_to(budget, N.shape).astype(float)
         return N.astype(int), steps, budget
 
     def _run(self, N, steps, rec_steps, *, rng):

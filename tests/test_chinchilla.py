@@ -105,6 +105,8 @@ def test_compute_optimal_numeric_rejects_bad_loss_and_range():
         compute_optimal_numeric(3.0, 1e20)
     with pytest.raises(ValueError, match="N_range"):
         compute_optimal_numeric(lambda n, d: n, 1e20, N_range=(1e9, 1e8))
+    with pytest.raises(ValueError, match="pair"):
+        compute_optimal_numeric(lambda n, d: n, 1e20, N_range=1e9)
     with pytest.raises(ValueError, match="one finite value"):
         compute_optimal_numeric(lambda n, d: np.full_like(n, np.nan), 1e20)
 
@@ -319,5 +321,9 @@ def test_lab_rejects_bad_runs():
         lab.train([8], [0])
     with pytest.raises(ValueError, match="tokens_per_param"):
         lab.isoflop_sweep([1e6], tokens_per_param=(10, 5))
+    with pytest.raises(ValueError, match="pair"):
+        lab.isoflop_sweep([1e6], tokens_per_param=5)
+    with pytest.raises(ValueError, match="one per run"):
+        lab.train([8, 16, 32], [1000] * 3, budget=[1e6, 2e6])
     with pytest.raises(ValueError, match="no model size"):
         lab.isoflop_sweep([1e6], sizes=[1e4])
