@@ -227,3 +227,139 @@ def _breakdown():
     # where the compute-efficient frontier L(C_min) meets the data-limited loss of the allocated tokens, L(D(C))
     return _bisect_log(lambda c: kaplan_loss_d(kaplan_allocation(c * PF_DAY).D) - kaplan_loss_c(c * PF_DAY),
                        1e2, 1e7)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2 (Chinchilla), notebooks 01_three_approaches and 02_parametric_fit.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("chinchilla.lab-a", rtol=0.01)
+def _lab_a():
+    # the compute-optimal exponent beta / (alpha + beta) of a lab with spectrum 2 and signal 1.6
+    from .lab import ScalingLab
+
+    lab = ScalingLab(spectrum=2.0, signal=1.6)
+    return lab.beta / (lab.alpha + lab.beta)
+
+
+@_exercise("chinchilla.lab-additive-nopt", unit="parameters")
+def _lab_additive_nopt():
+    # N_opt at 1e8 FLOPs of the default lab's constants in Chinchilla's additive form
+    from .compute import compute_optimal
+    from .lab import ScalingLab
+
+    p = ScalingLab().chinchilla_params
+    return compute_optimal(1e8, A=p["A"], B=p["B"], alpha=p["alpha"], beta=p["beta"])[0]
+
+
+@_exercise("chinchilla.exponent-error-gopher", unit="a ratio of model sizes", rtol=0.01)
+def _exponent_error_gopher():
+    # two frontiers anchored at 3e21 FLOPs with a = 0.50 and a = 0.46, compared at Gopher's budget (Table 3)
+    from .published import HOFFMANN_TABLE3
+
+    return (HOFFMANN_TABLE3[3][1] / 3e21) ** (0.50 - 0.46)
+
+
+@_exercise("chinchilla.gopher-nopt-rounded", unit="parameters")
+def _gopher_nopt_rounded():
+    # N_opt at Gopher's budget (Table 3) with the Approach-3 constants as printed
+    from .compute import compute_optimal
+    from .published import HOFFMANN_TABLE3
+
+    p = {k: float(HOFFMANN_APPROACH3[k]) for k in ("A", "B", "alpha", "beta")}
+    return compute_optimal(HOFFMANN_TABLE3[3][1], **p)[0]
+
+
+@_exercise("chinchilla.runs-for-width", unit="runs", rtol=0.02)
+def _runs_for_width():
+    # an interval of width 0.044 from 154 runs, narrowed as 1/sqrt(n) to width 0.001
+    return 154 * (0.044 / 0.001) ** 2
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2 (Chinchilla), notebook 04_beyond_compute_optimal. Imports are local to keep this section self-contained.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("chinchilla.effective-data-4-epochs", unit="tokens", rtol=0.01)
+def _effective_data_4_epochs():
+    from .laws import effective_data
+    from .published import MUENNIGHOFF_FIT
+
+    return effective_data(4 * 100e9, 100e9, float(MUENNIGHOFF_FIT["R_D_star"]))
+
+
+@_exercise("chinchilla.half-value-epochs", unit="epochs", rtol=0.01)
+def _half_value_epochs():
+    # 1 - exp(-R/R*) = 1/2 at R = R* ln 2 repetitions, i.e. 1 + R* ln 2 epochs; found here by bisection on D'
+    from .laws import effective_data
+    from .published import MUENNIGHOFF_FIT
+
+    r_star = float(MUENNIGHOFF_FIT["R_D_star"])
+    half = 1.0 + r_star / 2  # D'/U_D halfway between 1 (one epoch) and its limit 1 + R*
+    return _bisect_log(lambda epochs: effective_data(epochs, 1.0, r_star) - half, 1.0 + 1e-9, 1e4)
+
+
+def _sardana_law():
+    from .published import SARDANA_CHINCHILLA
+
+    return {k: float(v) for k, v in SARDANA_CHINCHILLA.items()}
+
+
+@_exercise("chinchilla.inference-optimal-N", unit="parameters", rtol=0.02)
+def _inference_optimal_n():
+    # the loss of a Chinchilla-optimal 70B model, served for 2e13 tokens, under Sardana et al.'s constants
+    from .compute import compute_optimal_for_params, inference_optimal
+    from .laws import chinchilla_loss
+
+    law = _sardana_law()
+    _, D = compute_optimal_for_params(70e9, A=law["A"], B=law["B"], alpha=law["alpha"], beta=law["beta"])
+    return inference_optimal(chinchilla_loss(70e9, D, **law), 2e13, **law).N
+
+
+@_exercise("chinchilla.llama3-implied-demand", unit="inference tokens", rtol=0.02)
+def _llama3_implied_demand():
+    from .compute import implied_inference_tokens
+    from .published import LLAMA3_8B
+
+    p = {k: float(HOFFMANN_APPROACH3[k]) for k in ("A", "B", "alpha", "beta")}
+    return implied_inference_tokens(LLAMA3_8B.params, LLAMA3_8B.tokens, **p)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2 (Chinchilla), notebook 03_kaplan_vs_chinchilla. Imports are local to keep this section self-contained.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("chinchilla.gpu-budget", unit="parameters")
+def _gpu_budget():
+    # 512 GPUs for 14 days at 312 TFLOP/s peak and 40% utilisation, spent at 20 tokens per parameter
+    from .compute import budget_allocations, gpu_hours_to_flops
+
+    return budget_allocations(gpu_hours_to_flops(512 * 14 * 24, 312e12, 0.4))["20 tokens/param"].N
+
+
+@_exercise("chinchilla.calculator-tokens", unit="tokens per parameter")
+def _calculator_tokens():
+    from .compute import budget_allocations
+    from .published import GOPHER
+
+    return budget_allocations(GOPHER.reported_flops)["Epoch refit"].tokens_per_param
+
+
+@_exercise("chinchilla.approach3-67b", unit="tokens")
+def _approach3_67b():
+    from .compute import compute_optimal_for_params
+
+    p = {k: float(HOFFMANN_APPROACH3[k]) for k in ("A", "B", "alpha", "beta")}
+    return compute_optimal_for_params(67e9, **p)[1]
+
+
+@_exercise("chinchilla.nonemb-exponent", rtol=0.01)
+def _nonemb_exponent():
+    # small-model limit of the local exponent, with Epoch's alpha and beta
+    from .compute import nonembedding_local_exponent
+    from .published import EPOCH_FIT
+
+    return nonembedding_local_exponent(1.0, alpha=float(EPOCH_FIT["alpha"]), beta=float(EPOCH_FIT["beta"]))

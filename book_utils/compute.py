@@ -24,7 +24,10 @@ from .published import KAPLAN
 
 __all__ = ["FLOPS_PER_PARAM_TOKEN", "PF_DAY", "training_flops", "flops_to_pf_days", "pf_days_to_flops",
            "transformer_params", "forward_flops_per_token", "KaplanAllocation", "kaplan_allocation", "compute_optimal",
-           "compute_optimal_for_params", "compute_optimal_numeric"]
+           "compute_optimal_for_params", "compute_optimal_numeric",
+           "gpu_hours_to_flops", "Allocation", "RECIPES", "budget_allocations", "NonEmbeddingOptimum",
+           "nonembedding_optimum", "nonembedding_budget", "nonembedding_local_exponent",
+           "INFERENCE_FLOPS_PER_PARAM_TOKEN", "InferenceOptimal", "inference_optimal", "implied_inference_tokens"]
 
 FLOPS_PER_PARAM_TOKEN = 6.0
 """FLOPs per parameter per training token (2 forward + 4 backward) :cite:p:`kaplan2020scaling`."""
@@ -358,3 +361,453 @@ def compute_optimal_numeric(loss, C, *, N_range=(1.0, 1e16), tol=1e-10):
         x1, x2 = x1n, x2n
     N = np.exp((a + b) / 2).reshape(C.shape)
     return _maybe_scalar(N), _maybe_scalar(C / (FLOPS_PER_PARAM_TOKEN * N))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2, notebook 3 (Kaplan vs Chinchilla): a budget calculator, and the embedding-parameter argument.
+# ---------------------------------------------------------------------------------------------------------------------
+
+SECONDS_PER_HOUR = 3600.0
+
+
+def gpu_hours_to_flops(gpu_hours, peak_flops_per_s, utilisation):
+    r"""Training compute bought by accelerator time: :math:`C = 3600\,h\,P\,u` FLOPs.
+
+    ``h`` accelerator-hours at a peak throughput ``P`` (FLOP/s, dense, in the training precision) of which a
+    fraction ``u`` (the model-FLOPs utilisation) goes into the :math:`6ND` of useful work.
+
+    Parameters
+    ----------
+    gpu_hours : array_like
+        Accelerator-hours (number of devices times wall-clock hours), > 0.
+    peak_flops_per_s : array_like
+        Peak throughput of one device in FLOP/s, > 0 (e.g. 312e12 for an A100's dense bf16 tensor cores).
+    utilisation : array_like
+        Model-FLOPs utilisation, in (0, 1].
+
+    Returns
+    -------
+    numpy.ndarray or float
+        FLOPs.
+
+    Examples
+    --------
+    >>> f"{gpu_hours_to_flops(1e6, 312e12, 0.4):.3g}"
+    '4.49e+23'
+    """
+    h = as_float_array("gpu_hours", gpu_hours, positive=True)
+    p = as_float_array("peak_flops_per_s", peak_flops_per_s, positive=True)
+    u = as_float_array("utilisation", utilisation, positive=True)
+    if (u > 1).any():
+        raise ValueError(f"utilisation must be a fraction in (0, 1], got {u.max()!r}; pass 0.4 for 40%")
+    try:
+        return _maybe_scalar(SECONDS_PER_HOUR * h * p * u)
+    except ValueError as exc:
+        raise ValueError(f"gpu_hours, peak_flops_per_s and utilisation must broadcast; got shapes {h.shape}, "
+                         f"{p.shape} and {u.shape}") from exc
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One recipe's split of a budget, returned by :func:`budget_allocations`.
+
+    Attributes
+    ----------
+    recipe : str
+        Which rule produced it.
+    C : numpy.ndarray or float
+        The budget in FLOPs, spent as :math:`C = 6ND`.
+    N : numpy.ndarray or float
+        Parameters.
+    D : numpy.ndarray or float
+        Training tokens.
+    loss : numpy.ndarray or float
+        Loss the judging law predicts for (N, D), in nats/token.
+    """
+
+    recipe: str
+    C: object
+    N: object
+    D: object
+    loss: object
+
+    @property
+    def tokens_per_param(self):
+        """D / N."""
+        return self.D / self.N
+
+
+RECIPES = ("Kaplan (Table 6)", "Approach 3, rounded", "Approach 3, unrounded", "Epoch refit", "20 tokens/param")
+"""Names of the recipes compared by :func:`budget_allocations`, in order."""
+
+
+def _law_params(law, name):
+    keys = ("E", "A", "B", "alpha", "beta")
+    if not isinstance(law, dict) or not set(keys) <= set(law):
+        raise ValueError(f"{name} must be a dict with keys {keys} (e.g. book_utils.published.EPOCH_FIT), got {law!r}")
+    return {k: as_scalar(f"{name}[{k!r}]", float(law[k]), positive=True) for k in keys}
+
+
+def budget_allocations(C, *, judge=None):
+    r"""Split a budget ``C = 6ND`` into parameters and tokens by five published recipes, and judge each split.
+
+    - **Kaplan (Table 6)**: :math:`N = 1.3\times10^9\,C^{0.73}` (``C`` in PF-days), the model size of
+      :func:`kaplan_allocation` with :math:`C_\mathrm{min} = C`, trained on the :math:`D = C/6N` tokens the budget
+      buys :cite:p:`kaplan2020scaling`. (Kaplan's N and C count non-embedding parameters only, and Table 6's own
+      :math:`D` is 1.8 times this one; see chapter 1.)
+    - **Approach 3, rounded / unrounded**: :func:`compute_optimal` with
+      :data:`~book_utils.published.HOFFMANN_APPROACH3` and :data:`~book_utils.published.HOFFMANN_APPROACH3_UNROUNDED`
+      :cite:p:`hoffmann2022training`.
+    - **Epoch refit**: :func:`compute_optimal` with :data:`~book_utils.published.EPOCH_FIT`
+      :cite:p:`besiroglu2024chinchilla`.
+    - **20 tokens/param**: :math:`D = 20N`, so :math:`N = \sqrt{C/120}`.
+
+    Parameters
+    ----------
+    C : array_like
+        Budget(s) in FLOPs, > 0.
+    judge : dict, optional
+        Law :math:`L = E + A N^{-\alpha} + B D^{-\beta}` (keys ``E, A, B, alpha, beta``) that predicts every recipe's
+        loss, so that the splits are compared on one scale; default :data:`~book_utils.published.EPOCH_FIT`.
+
+    Returns
+    -------
+    dict
+        ``{recipe name: Allocation}`` in the order of :data:`RECIPES`; arrays have the shape of ``C``.
+
+    Examples
+    --------
+    >>> a = budget_allocations(5.76e23)   # Gopher's budget
+    >>> f"{a['Epoch refit'].N:.3g} params, {a['Epoch refit'].tokens_per_param:.1f} tokens/param"
+    '7.22e+10 params, 18.4 tokens/param'
+    """
+    from .laws import chinchilla_loss
+    from .published import EPOCH_FIT, HOFFMANN_APPROACH3, HOFFMANN_APPROACH3_UNROUNDED
+
+    C = as_float_array("C", C, positive=True)
+    law = _law_params(EPOCH_FIT if judge is None else judge, "judge")
+    splits = {RECIPES[0]: kaplan_allocation(C).N}
+    for name, fit in zip(RECIPES[1:4], (HOFFMANN_APPROACH3, HOFFMANN_APPROACH3_UNROUNDED, EPOCH_FIT), strict=True):
+        p = _law_params(fit, name)
+        splits[name] = compute_optimal(C, A=p["A"], B=p["B"], alpha=p["alpha"], beta=p["beta"])[0]
+    splits[RECIPES[4]] = np.sqrt(C / (FLOPS_PER_PARAM_TOKEN * 20.0))
+    out = {}
+    for name, N in splits.items():
+        N = np.asarray(N, dtype=float)
+        D = C / (FLOPS_PER_PARAM_TOKEN * N)
+        loss = chinchilla_loss(N, D, law["E"], law["A"], law["B"], law["alpha"], law["beta"])
+        out[name] = Allocation(name, _maybe_scalar(C), _maybe_scalar(N), _maybe_scalar(D), _maybe_scalar(
+            np.asarray(loss, dtype=float)))
+    return out
+
+
+@dataclass(frozen=True)
+class NonEmbeddingOptimum:
+    """Result of :func:`nonembedding_optimum`: the compute-optimal model as Kaplan et al. would have counted it.
+
+    Attributes
+    ----------
+    C : numpy.ndarray or float
+        Non-embedding compute :math:`6 N_{\\setminus E} D`, FLOPs.
+    N_nonemb : numpy.ndarray or float
+        Optimal non-embedding parameters.
+    N_total : numpy.ndarray or float
+        The same model's total parameters :math:`N_{\\setminus E} + \\omega N_{\\setminus E}^{1/3}`.
+    D : numpy.ndarray or float
+        Training tokens.
+    local_exponent : numpy.ndarray or float
+        :math:`d\\log N_{\\setminus E}/d\\log C` at the optimum (:func:`nonembedding_local_exponent`).
+    """
+
+    C: object
+    N_nonemb: object
+    N_total: object
+    D: object
+    local_exponent: object
+
+
+def _nonemb_args(A, B, alpha, beta, omega):
+    from .published import PEARCE_EMBEDDING_OMEGA
+
+    omega = float(PEARCE_EMBEDDING_OMEGA) if omega is None else as_scalar("omega", omega, nonnegative=True)
+    return (as_scalar("A", A, positive=True), as_scalar("B", B, positive=True),
+            as_scalar("alpha", alpha, positive=True), as_scalar("beta", beta, positive=True), omega)
+
+
+def nonembedding_local_exponent(N_nonemb, *, alpha, beta, omega=None):
+    r"""Local exponent :math:`d\log N^*_{\setminus E}/d\log C_{\setminus E}` of the compute-optimal non-embedding
+    model size, when the loss is Chinchilla's law in *total* parameters :math:`N_T = N + \omega N^{1/3}` but size
+    and compute are counted without embeddings (:math:`C = 6ND`, :math:`N = N_{\setminus E}`), as Kaplan et al. did
+    :cite:p:`pearce2024reconciling`.
+
+    Minimising :math:`A N_T^{-\alpha} + B (C/6N)^{-\beta}` over :math:`N` gives the frontier in closed form
+    (:func:`nonembedding_budget`); differentiating its logarithm,
+
+    .. math:: \frac{1}{\text{exponent}} = 1 + \frac{1+\alpha}{\beta}\,\frac{N + \omega N^{1/3}/3}{N + \omega N^{1/3}}
+              - \frac{1}{\beta}\,\frac{N + \omega N^{1/3}/9}{N + \omega N^{1/3}/3},
+
+    which tends to :math:`\beta/(\alpha/3 + \beta)` when embeddings dominate (small N) and to Chinchilla's
+    :math:`\beta/(\alpha+\beta)` when they are negligible (large N). In between it is not monotone: with
+    :math:`\omega = 47{,}491` it rises above both limits, close to 1, for models of a few million parameters.
+
+    Parameters
+    ----------
+    N_nonemb : array_like
+        Non-embedding parameters at the optimum, > 0.
+    alpha, beta : float
+        Exponents of the law, > 0.
+    omega : float, optional
+        Embedding constant, >= 0 (default :data:`~book_utils.published.PEARCE_EMBEDDING_OMEGA`, 47,491).
+
+    Returns
+    -------
+    numpy.ndarray or float
+
+    Examples
+    --------
+    >>> lims = 0.28 / (0.34 / 3 + 0.28), 0.28 / (0.34 + 0.28)       # small-N and large-N limits
+    >>> got = nonembedding_local_exponent([10.0, 1e15], alpha=0.34, beta=0.28)
+    >>> [f"{x:.3f}" for x in got], [f"{x:.3f}" for x in lims]
+    (['0.712', '0.452'], ['0.712', '0.452'])
+    """
+    N = as_float_array("N_nonemb", N_nonemb, positive=True)
+    _, _, alpha, beta, omega = _nonemb_args(1.0, 1.0, alpha, beta, omega)
+    x = np.cbrt(N) ** 2  # divide numerators and denominators by N^(1/3)
+    g = 1.0 + (1.0 + alpha) / beta * (x + omega / 3) / (x + omega) - (x + omega / 9) / (beta * (x + omega / 3))
+    return _maybe_scalar(1.0 / g)
+
+
+def nonembedding_budget(N_nonemb, *, A, B, alpha, beta, omega=None):
+    r"""The non-embedding budget :math:`C_{\setminus E} = 6 N D` for which ``N_nonemb`` is compute-optimal, and its
+    tokens: the closed-form inverse of :func:`nonembedding_optimum` :cite:p:`pearce2024reconciling`.
+
+    Setting :math:`\partial L/\partial N = 0` for :math:`L = A N_T^{-\alpha} + B D^{-\beta}`,
+    :math:`N_T = N + \omega N^{1/3}`, :math:`D = C/6N`:
+
+    .. math:: D = \left(\frac{\beta B}{\alpha A}\right)^{1/\beta}
+              \frac{N_T^{(1+\alpha)/\beta}}{\left(N + \omega N^{1/3}/3\right)^{1/\beta}}, \qquad C = 6 N D .
+
+    With :math:`\omega = 0` this is :func:`compute_optimal_for_params`.
+
+    Parameters
+    ----------
+    N_nonemb : array_like
+        Non-embedding parameters, > 0.
+    A, B, alpha, beta : float
+        The law's amplitudes and exponents, > 0.
+    omega : float, optional
+        Embedding constant, >= 0 (default 47,491, :data:`~book_utils.published.PEARCE_EMBEDDING_OMEGA`).
+
+    Returns
+    -------
+    (C, D) : tuple of numpy.ndarray or float
+        FLOPs (non-embedding count) and tokens.
+
+    Examples
+    --------
+    >>> C, D = nonembedding_budget(1e9, A=406.4, B=410.7, alpha=0.34, beta=0.28, omega=0.0)
+    >>> f"{C:.4g}", f"{compute_optimal_for_params(1e9, A=406.4, B=410.7, alpha=0.34, beta=0.28)[0]:.4g}"
+    ('2.642e+20', '2.642e+20')
+    """
+    N = as_float_array("N_nonemb", N_nonemb, positive=True)
+    A, B, alpha, beta, omega = _nonemb_args(A, B, alpha, beta, omega)
+    n3 = np.cbrt(N)
+    D = (beta * B / (alpha * A)) ** (1 / beta) * (N + omega * n3) ** ((1 + alpha) / beta) \
+        / (N + omega * n3 / 3) ** (1 / beta)
+    return _maybe_scalar(FLOPS_PER_PARAM_TOKEN * N * D), _maybe_scalar(D)
+
+
+def nonembedding_optimum(C, *, A, B, alpha, beta, omega=None, N_range=(1.0, 1e16)):
+    r"""Compute-optimal model for non-embedding budget(s) ``C``, counted as Kaplan et al. counted it
+    :cite:p:`pearce2024reconciling`.
+
+    The loss is Chinchilla's law in total parameters, :math:`L = E + A N_T^{-\alpha} + B D^{-\beta}` with
+    :math:`N_T = N_{\setminus E} + \omega N_{\setminus E}^{1/3}` (embeddings of a fixed vocabulary grow with the
+    width, :math:`\propto N_{\setminus E}^{1/3}` at a fixed aspect ratio), while the budget counts non-embedding
+    parameters only, :math:`C = 6 N_{\setminus E} D`. Minimised numerically over :math:`\log N_{\setminus E}` by
+    :func:`compute_optimal_numeric`; :math:`E` does not enter.
+
+    Parameters
+    ----------
+    C : array_like
+        Non-embedding compute, FLOPs, > 0.
+    A, B, alpha, beta : float
+        Chinchilla-form law (total parameters), > 0.
+    omega : float, optional
+        Embedding constant, >= 0 (default 47,491, :data:`~book_utils.published.PEARCE_EMBEDDING_OMEGA`).
+    N_range : (float, float)
+        Search interval for :math:`N_{\setminus E}`.
+
+    Returns
+    -------
+    NonEmbeddingOptimum
+
+    Examples
+    --------
+    >>> opt = nonembedding_optimum(1e18, A=406.4, B=410.7, alpha=0.34, beta=0.28)
+    >>> f"{opt.N_nonemb:.3g} non-embedding, {opt.N_total:.3g} total parameters"
+    '5.05e+07 non-embedding, 6.8e+07 total parameters'
+    >>> f"{nonembedding_budget(opt.N_nonemb, A=406.4, B=410.7, alpha=0.34, beta=0.28)[0]:.4g}"   # closed-form inverse
+    '1e+18'
+    """
+    A, B, alpha, beta, omega = _nonemb_args(A, B, alpha, beta, omega)
+
+    def loss(N, D):
+        return A * (N + omega * np.cbrt(N)) ** -alpha + B * D ** -beta
+
+    N, D = compute_optimal_numeric(loss, C, N_range=N_range)
+    N_arr = np.asarray(N, dtype=float)
+    return NonEmbeddingOptimum(C=_maybe_scalar(as_float_array("C", C, positive=True)), N_nonemb=N, D=D,
+                               N_total=_maybe_scalar(N_arr + omega * np.cbrt(N_arr)),
+                               local_exponent=nonembedding_local_exponent(N_arr, alpha=alpha, beta=beta, omega=omega))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2, notebook 04_beyond_compute_optimal: inference-aware allocation (Sardana et al. 2024).
+# ---------------------------------------------------------------------------------------------------------------------
+
+INFERENCE_FLOPS_PER_PARAM_TOKEN = 2.0
+"""FLOPs per parameter per inference token (one forward pass) :cite:p:`kaplan2020scaling`."""
+
+
+@dataclass(frozen=True)
+class InferenceOptimal:
+    """Result of :func:`inference_optimal`: the cheapest model, over training and serving, that reaches a loss.
+
+    Attributes
+    ----------
+    loss : numpy.ndarray or float
+        The target loss (nats/token).
+    inference_tokens : numpy.ndarray or float
+        Tokens served over the model's lifetime.
+    N, D_train : numpy.ndarray or float
+        Parameters and training tokens of the optimum.
+    train_flops, inference_flops, total_flops : numpy.ndarray or float
+        :math:`6 N D_\\mathrm{train}`, :math:`2 N D_\\mathrm{inf}` and their sum.
+    """
+
+    loss: object
+    inference_tokens: object
+    N: object
+    D_train: object
+    train_flops: object
+    inference_flops: object
+    total_flops: object
+
+    @property
+    def tokens_per_param(self):
+        """Training tokens per parameter, D_train / N."""
+        return self.D_train / self.N
+
+
+def _law_constants(E, A, B, alpha, beta):
+    E = as_scalar("E", E, nonnegative=True)
+    A, B = as_scalar("A", A, positive=True), as_scalar("B", B, positive=True)
+    return E, A, B, as_scalar("alpha", alpha, positive=True), as_scalar("beta", beta, positive=True)
+
+
+def inference_optimal(loss_target, inference_tokens, *, E, A, B, alpha, beta):
+    r"""The model size and training tokens that reach ``loss_target`` at the least training-plus-inference compute,
+    under :math:`L = E + A N^{-\alpha} + B D^{-\beta}` (section 2 of Sardana et al. :cite:p:`sardana2024beyond`):
+
+    .. math:: \min_{N, D_\mathrm{tr}}\; 6 N D_\mathrm{tr} + 2 N D_\mathrm{inf}
+              \quad \text{subject to} \quad L(N, D_\mathrm{tr}) = \ell .
+
+    On the constraint, :math:`D_\mathrm{tr}(N) = \bigl(B / (\ell - E - A N^{-\alpha})\bigr)^{1/\beta}` in closed form.
+    Write :math:`x = A N^{-\alpha}` and :math:`y = B D_\mathrm{tr}^{-\beta} = \ell - E - x` for the two reducible
+    terms; setting the derivative of the cost in :math:`N` to zero gives
+
+    .. math:: D_\mathrm{inf} = 3\, D_\mathrm{tr} \left(\frac{\alpha x}{\beta y} - 1\right),
+
+    whose right side increases monotonically as :math:`x` grows (N shrinks). The root is found by bisection in
+    :math:`\log y`, vectorised. With no inference (:math:`D_\mathrm{inf} = 0`) it gives :math:`\alpha x = \beta y`,
+    the compute-optimal (Chinchilla) allocation of :func:`compute_optimal`; with inference, a smaller model trained on
+    more tokens. (Sardana et al. solve the same problem with Newton's method.)
+
+    Parameters
+    ----------
+    loss_target : array_like
+        Target loss(es), > E (nats/token).
+    inference_tokens : array_like
+        Lifetime inference demand in tokens, >= 0; broadcast against ``loss_target``.
+    E, A, B, alpha, beta : float
+        The law's constants (e.g. :data:`book_utils.published.SARDANA_CHINCHILLA`).
+
+    Returns
+    -------
+    InferenceOptimal
+
+    Examples
+    --------
+    >>> law = dict(E=1.69, A=406.4, B=410.7, alpha=0.336, beta=0.283)    # Sardana et al.'s constants
+    >>> opt = inference_optimal(2.0453, 2e12, **law)    # the loss of a Chinchilla-optimal 13B model
+    >>> f"{opt.N:.2g} params, {opt.tokens_per_param:.0f} tokens/param"
+    '7e+09 params, 179 tokens/param'
+    """
+    E, A, B, alpha, beta = _law_constants(E, A, B, alpha, beta)
+    ell = as_float_array("loss_target", loss_target)
+    d_inf = as_float_array("inference_tokens", inference_tokens, nonnegative=True)
+    if (ell <= E).any():
+        raise ValueError(f"loss_target must be above the irreducible loss E = {E}; got {ell[ell <= E].ravel()[0]!r}")
+    try:
+        ell, d_inf = np.broadcast_arrays(ell, d_inf)
+    except ValueError as exc:
+        raise ValueError(f"loss_target and inference_tokens must broadcast; got shapes {ell.shape} and "
+                         f"{d_inf.shape}") from exc
+    s = ell - E  # reducible loss to share: x + y = s
+
+    def excess(log_y):  # 3 D (alpha x / (beta y) - 1) - D_inf, increasing as y falls
+        y = np.exp(log_y)
+        return 3.0 * (B / y) ** (1.0 / beta) * (alpha * (s - y) / (beta * y) - 1.0) - d_inf
+
+    hi = np.log(s * alpha / (alpha + beta))  # the Chinchilla point, where excess = -D_inf <= 0
+    lo = hi - 80.0  # y 35 decades smaller: training tokens beyond any budget, excess > 0
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        neg = excess(mid) < 0
+        hi = np.where(neg, mid, hi)
+        lo = np.where(neg, lo, mid)
+    y = np.exp(0.5 * (lo + hi))
+    N = (A / (s - y)) ** (1.0 / alpha)
+    D = (B / y) ** (1.0 / beta)
+    train = FLOPS_PER_PARAM_TOKEN * N * D
+    infer = INFERENCE_FLOPS_PER_PARAM_TOKEN * N * d_inf
+    m = _maybe_scalar
+    return InferenceOptimal(m(ell), m(d_inf), m(N), m(D), m(train), m(infer), m(train + infer))
+
+
+def implied_inference_tokens(N, D, *, A, B, alpha, beta):
+    r"""The lifetime inference demand for which training N parameters on D tokens is inference-optimal: the inverse
+    of :func:`inference_optimal` (its optimality condition, solved for :math:`D_\mathrm{inf}`):
+
+    .. math:: D_\mathrm{inf} = 3 D \left(\frac{\alpha A N^{-\alpha}}{\beta B D^{-\beta}} - 1\right).
+
+    Zero on the compute-optimal frontier; positive for a model trained longer than compute-optimal ("over-trained");
+    negative (no demand justifies it) for an under-trained one. :math:`E` does not enter. A reading of Sardana et al.'s
+    framework :cite:p:`sardana2024beyond`, not a formula printed there.
+
+    Parameters
+    ----------
+    N, D : array_like
+        Parameters and training tokens, > 0 (broadcast together).
+    A, B, alpha, beta : float
+        The law's amplitudes and exponents, > 0.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Inference tokens (negative for an under-trained model).
+
+    Examples
+    --------
+    >>> f"{implied_inference_tokens(7e9, 2e12, A=406.4, B=410.7, alpha=0.34, beta=0.28):.2g}"    # Llama 2 7B
+    '3e+12'
+    """
+    N = as_float_array("N", N, positive=True)
+    D = as_float_array("D", D, positive=True)
+    _, A, B, alpha, beta = _law_constants(0.0, A, B, alpha, beta)
+    try:
+        out = 3.0 * D * (alpha * A * N ** -alpha / (beta * B * D ** -beta) - 1.0)
+    except ValueError as exc:
+        raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
+    return _maybe_scalar(out)

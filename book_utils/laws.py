@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_float_array, as_scalar, paired_1d
-from .published import KAPLAN
+from .published import KAPLAN, MUENNIGHOFF_FIT
 
 __all__ = ["power_law", "saturating_power_law", "scale_to_reach", "local_exponent", "kaplan_loss_n", "kaplan_loss_d",
            "kaplan_loss_c", "kaplan_loss_nd", "kaplan_loss_ns", "critical_batch_size", "kaplan_overfitting",
-           "kaplan_data_requirement", "chinchilla_loss"]
+           "kaplan_data_requirement", "chinchilla_loss", "effective_data", "data_constrained_loss"]
 
 _PF_DAY = 8.64e19  # FLOPs per PF-day (book_utils.compute.PF_DAY; repeated here to keep laws free of compute)
 
@@ -462,3 +462,118 @@ def chinchilla_loss(N, D, E, A, B, alpha, beta):
     except ValueError as exc:
         raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
     return _out(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2, notebook 04_beyond_compute_optimal: data-constrained scaling (Muennighoff et al. 2023).
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _effective(x, u, r_star):
+    """u + u r* (1 - exp(-R/r*)) with R = max(x/u - 1, 0); equal to x when x <= u (nothing is repeated)."""
+    repeats = np.maximum(x / u - 1.0, 0.0)
+    return np.minimum(x, u) + u * r_star * -np.expm1(-repeats / r_star)
+
+
+def effective_data(D, U_D, R_star=float(MUENNIGHOFF_FIT["R_D_star"])):
+    r"""Effective data of D training tokens drawn from U_D unique ones, eq. 5 of Muennighoff et al.
+    :cite:p:`muennighoff2023scaling`:
+
+    .. math:: D' = U_D + U_D R_D^* \left(1 - e^{-R_D/R_D^*}\right), \qquad R_D = \frac{D}{U_D} - 1 .
+
+    :math:`R_D` counts the *repetitions* (epochs minus one). The k-th repetition is worth
+    :math:`e^{-(k-1)/R_D^*}` of fresh data, roughly, so :math:`D'` saturates at :math:`U_D(1 + R_D^*)`: tokens seen
+    many more than :math:`R_D^*` times add almost nothing. For :math:`D \le U_D` nothing is repeated and
+    :math:`D' = D`. The fitted :math:`R_D^* = 15.4` is the default (:data:`book_utils.published.MUENNIGHOFF_FIT`).
+
+    Parameters
+    ----------
+    D : array_like
+        Training tokens (all epochs), > 0.
+    U_D : array_like
+        Unique tokens available, > 0; broadcast against ``D``.
+    R_star : float
+        Decay constant :math:`R_D^*` in repetitions, > 0.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Effective tokens :math:`D'` (<= ``D``).
+
+    Examples
+    --------
+    >>> f"{effective_data(4e11, 1e11):.3g}"    # 4 epochs of 100B unique tokens
+    '3.73e+11'
+    """
+    D = as_float_array("D", D, positive=True)
+    U = as_float_array("U_D", U_D, positive=True)
+    r_star = as_scalar("R_star", R_star, positive=True)
+    try:
+        return _out(_effective(D, U, r_star))
+    except ValueError as exc:
+        raise ValueError(f"D and U_D must broadcast; got shapes {D.shape} and {U.shape}") from exc
+
+
+def _muennighoff(params):
+    p = {k: float(v) for k, v in MUENNIGHOFF_FIT.items()}
+    unknown = set(params) - set(p)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {sorted(unknown)}; expected some of {sorted(p)}")
+    p.update(params)
+    for name in ("A", "B", "alpha", "beta", "R_D_star", "R_N_star"):
+        p[name] = as_scalar(name, p[name], positive=True)
+    p["E"] = as_scalar("E", p["E"], nonnegative=True)
+    return p
+
+
+def data_constrained_loss(N, D, U_D, **params):
+    r"""Loss of N parameters trained on D tokens of which U_D are unique, eq. 7 of Muennighoff et al.
+    :cite:p:`muennighoff2023scaling`:
+
+    .. math:: L = E + \frac{A}{N'^{\alpha}} + \frac{B}{D'^{\beta}},
+
+    with :math:`D'` of :func:`effective_data` and effective parameters of the same form,
+    :math:`N' = U_N + U_N R_N^* (1 - e^{-R_N/R_N^*})`, :math:`R_N = N/U_N - 1`. Parameters beyond :math:`U_N`, the
+    compute-optimal size for :math:`U_D` unique tokens, are "excess" and decay like repeated tokens. **Definition of**
+    :math:`U_N` (checked against the authors' code in the README of github.com/huggingface/datablations):
+    :math:`U_N = \min\{N_\mathrm{opt}(U_D), N\}`, where :math:`N_\mathrm{opt}(D) = G\,(D G)^{\beta/\alpha}` is the
+    compute-optimal size for D tokens on the frontier of *this law's own* fitted A, B, alpha, beta
+    (:math:`G = (\alpha A / \beta B)^{1/(\alpha+\beta)}`, as in Hoffmann et al.'s Appendix D.2), not of Chinchilla's
+    published constants. With the published fit (alpha = beta) that is :math:`U_N = G^2 U_D \approx U_D / 19.6`.
+
+    Parameters
+    ----------
+    N : array_like
+        Parameters, > 0.
+    D : array_like
+        Training tokens (all epochs), > 0.
+    U_D : array_like
+        Unique tokens, > 0. ``N``, ``D`` and ``U_D`` broadcast together.
+    **params : float
+        Override any of ``E, A, B, alpha, beta, R_D_star, R_N_star``; the defaults are the published fit
+        :data:`book_utils.published.MUENNIGHOFF_FIT` (GPT-2 tokenizer; losses in nats/token).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Predicted loss (nats/token).
+
+    Examples
+    --------
+    >>> round(data_constrained_loss(6.34e9, 242e9, 25e9), 4)   # the authors' README: 2.2256
+    2.2256
+    """
+    p = _muennighoff(params)
+    N = as_float_array("N", N, positive=True)
+    D = as_float_array("D", D, positive=True)
+    U = as_float_array("U_D", U_D, positive=True)
+    try:
+        np.broadcast(N, D, U)
+    except ValueError as exc:
+        raise ValueError(f"N, D and U_D must broadcast; got shapes {N.shape}, {D.shape} and {U.shape}") from exc
+    a, b = p["alpha"], p["beta"]
+    G = (a * p["A"] / (b * p["B"])) ** (1.0 / (a + b))
+    U_N = np.minimum(N, G * (U * G) ** (b / a))
+    n_eff = _effective(N, U_N, p["R_N_star"])
+    d_eff = _effective(D, U, p["R_D_star"])
+    return _out(p["E"] + p["A"] * n_eff ** -a + p["B"] * d_eff ** -b)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 __all__ = ["Constant", "TrainedModel", "GPT3", "GOPHER", "CHINCHILLA", "LANDMARK_MODELS", "KAPLAN_ALPHA_N",
            "KAPLAN_N_C", "HOFFMANN_APPROACH3", "HOFFMANN_APPROACH3_UNROUNDED", "HOFFMANN_TABLE2",
            "HOFFMANN_TABLE3", "EPOCH_FIT", "EPOCH_INTERVALS", "MUENNIGHOFF_FIT", "PORIAN_STEPS", "KAPLAN",
-           "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE"]
+           "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE", "PEARCE_EMBEDDING_OMEGA",
+           "SARDANA_CHINCHILLA", "SARDANA_FIGURE1", "LLAMA2_7B", "LLAMA3_8B", "OVERTRAINED_MODELS"]
 
 
 @dataclass(frozen=True)
@@ -227,3 +228,46 @@ class Architecture:
 
 GPT2_XL_SHAPE = Architecture("GPT-2 (1.5B)", 48, 1600, 1024, "radford2019language", "Table 2")
 GPT3_175B_SHAPE = Architecture("GPT-3 175B", 96, 12288, 2048, "brown2020language", "Table 2.1")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2, notebook 3 (Kaplan vs Chinchilla).
+# ---------------------------------------------------------------------------------------------------------------------
+
+PEARCE_EMBEDDING_OMEGA = Constant(47491.0, "pearce2024reconciling",
+                                  "fit of N_T = N_E + omega N_E^(1/3) to Chinchilla's model configurations "
+                                  "(paper and the authors' analysis script)", "parameters^(2/3)")
+"""Embedding constant of Pearce & Song: total parameters
+:math:`N_T = N_{\\setminus E} + \\omega N_{\\setminus E}^{1/3}`, the embeddings of a 32k-token vocabulary for
+models of a fixed aspect ratio (width/depth about 39)."""
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2, notebook 4 (Beyond compute-optimal).
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _s(value, unit=""):
+    return Constant(value, "sardana2024beyond", "Appendix A: E, A, B of Hoffmann et al.; alpha, beta unrounded", unit)
+
+
+SARDANA_CHINCHILLA = {"E": _s(1.69, "nats/token"), "A": _s(406.4), "B": _s(410.7), "alpha": _s(0.336),
+                      "beta": _s(0.283)}
+"""Chinchilla's law as Sardana et al. use it: the printed E, A, B with alpha = 0.336 and beta = 0.283 in place of
+the rounded 0.34 and 0.28. With these constants their Figure 1 example reproduces to the printed digits."""
+
+SARDANA_FIGURE1 = {
+    "N_chinchilla": Constant(13e9, "sardana2024beyond", "Figure 1", "parameters"),
+    "inference_tokens": Constant(2e12, "sardana2024beyond", "Figure 1", "tokens"),
+    "N_optimal": Constant(7e9, "sardana2024beyond", "Figure 1", "parameters"),
+    "flops_saved": Constant(1.7e22, "sardana2024beyond", "Figure 1", "FLOPs"),
+    "fraction_saved": Constant(0.17, "sardana2024beyond", "Figure 1"),
+}
+"""Sardana et al.'s Figure 1: a Chinchilla-optimal 13B model expecting 2T inference tokens; a 7B model trained on
+more data reaches the same loss and saves 1.7e22 FLOPs (17%) of training plus inference."""
+
+LLAMA2_7B = TrainedModel("Llama 2 7B", 7e9, 2.0e12, "touvron2023llama2", "Table 1 (2.0T tokens for every size)")
+LLAMA3_8B = TrainedModel("Llama 3 8B", 8e9, 15e12, "dubey2024llama",
+                         "section 3 (pre-trained on about 15T multilingual tokens)")
+OVERTRAINED_MODELS = (LLAMA2_7B, LLAMA3_8B)
+"""Small models trained far beyond 20 tokens per parameter (nominal sizes as named by their papers)."""

@@ -50,7 +50,10 @@ MAX_STATIC_FRAMES = 64
 __all__ = ["MAX_STATIC_FRAMES", "STATIC_ENV", "Choice", "Explorer", "Slider", "SweepReport", "explorer",
            "extrapolation_explorer", "fit_explorer", "static_mode", "kaplan_laws_explorer",
            "kaplan_finite_data_explorer", "kaplan_overfitting_explorer", "kaplan_allocation_explorer",
-           "power_law_explorer", "robust_fit_explorer", "sweep", "isoflop_explorer", "LAB_BUDGETS"]
+           "power_law_explorer", "robust_fit_explorer", "sweep", "isoflop_explorer", "LAB_BUDGETS",
+           "chinchilla_fits_explorer",
+           "budget_calculator_explorer", "nonembedding_explorer", "NONEMB_FIT_LO",
+           "data_constrained_explorer", "inference_explorer"]
 
 
 @dataclass(frozen=True)
@@ -928,3 +931,342 @@ def isoflop_explorer(static: bool | None = None) -> Explorer:
     return explorer(draw, [Slider("C", LAB_BUDGETS[0], LAB_BUDGETS[-1], default=1e7, n=LAB_BUDGETS.size, log=True,
                                   unit="FLOPs")],
                     title="IsoFLOP profiles of the scaling lab", figsize=(8.0, 3.4), static=static)
+
+
+def _published_fits():
+    """Chinchilla-form laws of chapter 2, notebook 2: name -> {E, A, B, alpha, beta} as floats."""
+    from .published import EPOCH_FIT, HOFFMANN_APPROACH3, HOFFMANN_APPROACH3_UNROUNDED
+
+    sets = {"Hoffmann, as printed": HOFFMANN_APPROACH3, "Hoffmann, unrounded": HOFFMANN_APPROACH3_UNROUNDED,
+            "Epoch refit": EPOCH_FIT}
+    return {name: {k: float(v) for k, v in p.items()} for name, p in sets.items()}
+
+
+def chinchilla_fits_explorer(static: bool | None = None) -> Explorer:
+    """Three published fits of Chinchilla's law at one compute budget: Hoffmann et al.'s constants as printed and
+    unrounded, and Besiroglu et al.'s refit :cite:p:`hoffmann2022training,besiroglu2024chinchilla`.
+
+    Chapter 2, "The parametric fit and its replication". Left: the IsoFLOP profile L(N, C/6N) of each law at the
+    chosen budget, with its minimum. Right: tokens per parameter at the optimum against compute.
+    """
+    from .compute import compute_optimal
+    from .laws import chinchilla_loss
+
+    fits = _published_fits()
+    n_grid = np.geomspace(1e8, 1e13, 200)
+    c_line = np.geomspace(1e18, 1e26, 100)
+    ratio = {k: (lambda nd: nd[1] / nd[0])(compute_optimal(c_line, **{q: p[q] for q in ("A", "B", "alpha", "beta")}))
+             for k, p in fits.items()}
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
+        lines, stars, dots = [], [], []
+        for i, name in enumerate(fits):
+            (ln,) = ax.plot([], [], color=PALETTE[i], lw=1.5, label=name)
+            (st,) = ax.plot([], [], "*", color=PALETTE[i], ms=12)
+            ax2.plot(c_line, ratio[name], color=PALETTE[i], lw=1.5, label=name)
+            (dt,) = ax2.plot([], [], "o", color=PALETTE[i], ms=6)
+            lines.append(ln), stars.append(st), dots.append(dt)
+        ax.set(xscale="log", xlim=(n_grid[0], n_grid[-1]), ylim=(1.75, 3.2), xlabel="parameters N",
+               ylabel="predicted loss (nats/token)")
+        ax.legend(loc="upper right", fontsize=7)
+        ax2.axhline(20, color="0.4", ls=":", lw=1)
+        ax2.set(xscale="log", yscale="log", ylim=(5, 300), xlabel="compute C (FLOPs)",
+                ylabel="tokens per parameter at the optimum")
+        plain_log_ticks(ax2, [5, 10, 20, 50, 100, 200], axis="y")
+        note = _text_box(ax, 0.03, 0.05, fontsize=7, va="bottom")
+
+        def update(C):
+            text = [f"C = {C:.3g} FLOPs"]
+            for i, (name, p) in enumerate(fits.items()):
+                lines[i].set_data(n_grid, chinchilla_loss(n_grid, C / (6 * n_grid), **p))
+                n, d = compute_optimal(C, **{q: p[q] for q in ("A", "B", "alpha", "beta")})
+                stars[i].set_data([n], [chinchilla_loss(n, d, **p)])
+                dots[i].set_data([C], [d / n])
+                text.append(f"{name}: N = {fmt_quantity(n, digits=2)}, {d / n:.0f} tokens/param")
+            note.set_text("\n".join(text))
+            return [*lines, *stars, *dots, note]
+
+        return update
+
+    return explorer(draw, [Slider("C", 1e18, 1e26, default=5.76e23, n=17, log=True, unit="FLOPs")],
+                    title="One law, three sets of constants", figsize=(8.4, 3.6), static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2, notebook 3 (Kaplan vs Chinchilla).
+# ---------------------------------------------------------------------------------------------------------------------
+
+_RECIPE_SHORT = ("Kaplan", "A3 rounded", "A3 unrounded", "Epoch", "20 tok/param")
+
+
+def budget_calculator_explorer(static: bool | None = None) -> Explorer:
+    """One compute budget split five ways: Kaplan's Table 6, Chinchilla's Approach 3 (rounded and unrounded), Epoch's
+    refit, and 20 tokens per parameter (:func:`book_utils.compute.budget_allocations`).
+
+    Chapter 2, "Spending a budget". Left: compute-optimal N against the budget for each recipe, the chosen budget
+    marked, with Chinchilla and Gopher for reference; the box lists N, D and the loss Epoch's law predicts for each
+    split. Right: tokens per parameter of each recipe at the chosen budget.
+    """
+    from .compute import RECIPES, budget_allocations
+    from .plotting import fmt_sci
+    from .published import CHINCHILLA, GOPHER
+
+    c = np.geomspace(1e18, 1e27, 200)
+    curves = budget_allocations(c)
+    slider = Slider("C", 1e19, 1e26, default=1e24, n=15, log=True, label="budget", unit="FLOPs")
+    table = budget_allocations(slider.values)
+    colours, styles = PALETTE[:5], ("-", "-", "--", "-", ":")
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1]})
+        for name, colour, ls in zip(RECIPES, colours, styles, strict=True):
+            ax.plot(c, curves[name].N, color=colour, ls=ls, lw=1.5, label=name)
+        for model, marker in ((CHINCHILLA, "*"), (GOPHER, "s")):
+            C_model = 6 * model.params * model.tokens
+            ax.plot([C_model], [model.params], marker, color="0.15", ms=9 if marker == "*" else 6)
+            ax.annotate(model.name, (C_model, model.params), xytext=(-6, 4), textcoords="offset points", ha="right",
+                        fontsize=7, color="0.15")
+        dots = ax.scatter(np.ones(5), np.ones(5), c=colours, s=36, zorder=5, edgecolors="white", linewidths=0.6)
+        (vline,) = ax.plot([1, 1], [1e6, 1e15], color="0.5", lw=0.8)
+        ax.set(xscale="log", yscale="log", xlim=(c[0], c[-1]), ylim=(1e7, 1e14), xlabel="budget C = 6ND (FLOPs)",
+               ylabel="parameters N")
+        ax.legend(loc="upper left", fontsize=6.5)
+        note = _text_box(ax, 0.98, 0.03, fontsize=7, va="bottom", ha="right", multialignment="left")
+        y = np.arange(5)
+        ax2.axvline(20, color="0.4", ls=":", lw=1)
+        (stems,) = ax2.plot([], [], color="0.6", lw=1.2)
+        bars = ax2.scatter(np.ones(5), y, c=colours, s=40, zorder=5)
+        ax2.set(xscale="log", xlim=(3e-3, 1e3), ylim=(4.6, -0.6), xlabel="tokens per parameter D/N")
+        ax2.set_yticks(y, _RECIPE_SHORT)
+        ax2.grid(False, axis="y")
+
+        def update(C):
+            i = slider.index_of(C)
+            rows = [table[name] for name in RECIPES]
+            N = np.array([r.N[i] for r in rows])
+            tpp = np.array([r.tokens_per_param[i] for r in rows])
+            dots.set_offsets(np.column_stack([np.full(5, C), N]))
+            vline.set_xdata([C, C])
+            stems.set_data(np.column_stack([np.full(5, 3e-3), tpp, np.full(5, np.nan)]).ravel(),
+                           np.repeat(y, 3).astype(float))
+            bars.set_offsets(np.column_stack([tpp, y]))
+            note.set_text("N, and loss by Epoch's law\n" + "\n".join(
+                f"{s}: {fmt_sci(r.N[i], 2)}, {r.loss[i]:.3f}" for s, r in zip(_RECIPE_SHORT, rows, strict=True)))
+            return [dots, vline, stems, bars, note]
+
+        return update
+
+    return explorer(draw, [slider], title="Spending a compute budget: five recipes", figsize=(8.6, 3.6),
+                    static=static)
+
+
+NONEMB_FIT_LO = 1e13
+"""Lower end (FLOPs) of the budgets over which :func:`nonembedding_explorer` fits a power law: the small end of
+Kaplan et al.'s compute-efficient frontier, as Pearce & Song simulate it."""
+
+
+def nonembedding_explorer(static: bool | None = None) -> Explorer:
+    """Kaplan's exponent from Chinchilla's law: count parameters and compute without embeddings, fit a power law to
+    the compute-optimal sizes over a range of budgets, and watch the fitted exponent depend on that range.
+
+    Chapter 2, "Why Kaplan and Chinchilla disagree" (Pearce & Song's argument,
+    :func:`book_utils.compute.nonembedding_optimum`). Left: optimal non-embedding size against non-embedding
+    compute, the fitted range highlighted and its power law dashed. Right: the local exponent, its two limits, and
+    the fitted exponent over the range.
+    """
+    from .compute import nonembedding_optimum
+    from .plotting import fmt_sci
+    from .published import EPOCH_FIT, HOFFMANN_APPROACH3_UNROUNDED, KAPLAN
+
+    laws = {"Hoffmann (unrounded)": HOFFMANN_APPROACH3_UNROUNDED, "Epoch": EPOCH_FIT}
+    c = np.geomspace(1e11, 1e27, 161)
+    upper = Slider("upper", 1e15, 1e25, default=1e21, n=11, log=True, label="fit up to", unit="FLOPs")
+    choice = Choice("law", tuple(laws), label="law")
+    curves, fits = {}, {}
+    for name, law in laws.items():
+        p = {k: float(law[k]) for k in ("A", "B", "alpha", "beta")}
+        opt = nonembedding_optimum(c, **p)
+        curves[name] = (opt.N_nonemb, opt.local_exponent, p["beta"] / (p["alpha"] / 3 + p["beta"]),
+                        p["beta"] / (p["alpha"] + p["beta"]))
+        for hi in upper.values:
+            keep = (c >= NONEMB_FIT_LO * (1 - 1e-9)) & (c <= hi * (1 + 1e-9))
+            fits[name, hi] = (keep, np.polyfit(np.log(c[keep]), np.log(opt.N_nonemb[keep]), 1))
+    kaplan_a = float(KAPLAN["allocation"]["N"][1])
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2)
+        (curve,) = ax.plot(c, c, color="0.3", lw=1.2, label="optimal $N_{\\setminus E}$")
+        (used,) = ax.plot(c, c, color=PALETTE[1], lw=3.5, alpha=0.7, label="fitted range")
+        (fit_line,) = ax.plot(c, c, color=PALETTE[0], ls="--", lw=1.2, label="power-law fit")
+        ax.set(xscale="log", yscale="log", xlim=(c[0], c[-1]), ylim=(1e2, 1e14),
+               xlabel=r"non-embedding compute $6N_{\setminus E}D$ (FLOPs)", ylabel=r"optimal $N_{\setminus E}$")
+        ax.legend(loc="upper left", fontsize=7)
+        (local,) = ax2.plot(c, c, color="0.3", lw=1.4, label="local exponent")
+        (small,) = ax2.plot(c, c, color=PALETTE[2], ls=":", lw=1.2, label=r"$\beta/(\alpha/3+\beta)$")
+        (large,) = ax2.plot(c, c, color=PALETTE[3], ls=":", lw=1.2, label=r"$\beta/(\alpha+\beta)$")
+        ax2.axhline(kaplan_a, color="0.5", ls="--", lw=1, label=f"Kaplan: {kaplan_a}")
+        (seg,) = ax2.plot([], [], color=PALETTE[1], lw=3.5, alpha=0.8, label="fitted exponent")
+        ax2.set(xscale="log", xlim=(c[0], c[-1]), ylim=(0.4, 1.05), xlabel="non-embedding compute (FLOPs)",
+                ylabel=r"$d\log N^*_{\setminus E} / d\log C$")
+        ax2.legend(loc="upper right", fontsize=6.5)
+        note = _text_box(ax, 0.97, 0.04, fontsize=8, va="bottom", ha="right")
+
+        def update(upper, law):
+            n_opt, expo, lim_small, lim_large = curves[law]
+            keep, coef = fits[law, upper]
+            curve.set_ydata(n_opt)
+            used.set_data(c[keep], n_opt[keep])
+            fit_line.set_ydata(np.exp(np.polyval(coef, np.log(c))))
+            local.set_ydata(expo)
+            small.set_ydata(np.full(c.size, lim_small))
+            large.set_ydata(np.full(c.size, lim_large))
+            seg.set_data([NONEMB_FIT_LO, upper], [coef[0], coef[0]])
+            note.set_text(f"fit over {fmt_sci(NONEMB_FIT_LO, 1)}–{fmt_sci(upper, 1)} FLOPs\n"
+                          f"$N^*_{{\\setminus E}} \\propto C^{{{coef[0]:.3f}}}$")
+            return [curve, used, fit_line, local, small, large, seg, note]
+
+        return update
+
+    return explorer(draw, [upper, choice], title="Kaplan's exponent from Chinchilla's law", figsize=(8.6, 3.5),
+                    static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 2, notebook 04_beyond_compute_optimal: data-constrained and inference-aware scaling.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def data_constrained_explorer(static: bool | None = None) -> Explorer:
+    """What repeating a limited stock of unique tokens is worth, under Muennighoff et al.'s law.
+
+    Chapter 2, "Beyond compute-optimal". Left: effective data D' against training tokens D for the chosen number of
+    unique tokens U_D (:func:`book_utils.laws.effective_data`), with its ceiling U_D (1 + R_D*) and the 4- and
+    16-epoch points. Right: the best loss reachable at each compute budget with unlimited fresh data and with U_D
+    unique tokens (N and D re-optimised under the constraint, :func:`book_utils.compute.compute_optimal_numeric`),
+    with the budgets at which that optimum repeats the data 4 and 16 times.
+    """
+    from .compute import compute_optimal_numeric
+    from .laws import data_constrained_loss, effective_data
+    from .published import MUENNIGHOFF_FIT
+
+    p = {k: float(v) for k, v in MUENNIGHOFF_FIT.items()}
+    r_star = p["R_D_star"]
+    g = (p["alpha"] * p["A"] / (p["beta"] * p["B"])) ** (1.0 / (p["alpha"] + p["beta"]))
+    d = np.geomspace(1e9, 1e14, 200)
+    c = np.geomspace(1e18, 1e25, 60)
+    c6 = c / 6.0
+    a = p["beta"] / (p["alpha"] + p["beta"])
+    n_fresh, d_fresh = g * c6**a, c6 ** (1 - a) / g  # the law's own compute-optimal frontier, all data fresh
+    l_fresh = data_constrained_loss(n_fresh, d_fresh, d_fresh)
+    control = Slider("U_D", 1e9, 1e12, default=1e11, n=13, log=True, label="unique tokens", unit="tokens")
+    curves = {}
+    for u in control.values:
+        n_opt, d_opt = compute_optimal_numeric(lambda n, dd, u=u: data_constrained_loss(n, dd, u), c,
+                                               N_range=(1e6, 1e14))
+        curves[u] = (data_constrained_loss(n_opt, d_opt, u), d_opt / u)
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2)
+        ax.plot(d, d, color="0.3", ls="--", lw=1, label="fresh data, D' = D")
+        (eff,) = ax.plot(d, d, color=PALETTE[0], label="repeated, D'")
+        (ceiling,) = ax.plot(d, d, color=PALETTE[0], ls=":", lw=1, label=r"ceiling $U_D(1 + R_D^*)$")
+        (marks,) = ax.plot([], [], "o", color=PALETTE[1], ms=6, label="4 and 16 epochs")
+        ax.set(xscale="log", yscale="log", xlim=(d[0], d[-1]), ylim=(d[0], d[-1]), xlabel="training tokens D",
+               ylabel="effective tokens D'")
+        ax.legend(loc="upper left", fontsize=7)
+        ax2.plot(c, l_fresh, color="0.3", ls="--", lw=1, label="unlimited fresh data")
+        (best,) = ax2.plot(c, l_fresh, color=PALETTE[0], label=r"$U_D$ unique tokens, best allocation")
+        (marks2,) = ax2.plot([], [], "o", color=PALETTE[1], ms=6, label="4 and 16 epochs")
+        ax2.set(xscale="log", xlim=(c[0], c[-1]), ylim=(1.9, 3.6), xlabel="training compute C (FLOPs)",
+                ylabel="predicted loss (nats/token)")
+        ax2.legend(loc="upper right", fontsize=7)
+        note = _text_box(ax2, 0.03, 0.04, fontsize=8, va="bottom")
+
+        def update(U_D):
+            eff.set_ydata(effective_data(d, U_D, r_star))
+            ceiling.set_ydata(np.full_like(d, U_D * (1 + r_star)))
+            marks.set_data([4 * U_D, 16 * U_D], effective_data(np.array([4 * U_D, 16 * U_D]), U_D, r_star))
+            l_best, epochs = curves[U_D]
+            best.set_ydata(l_best)
+            at = [k for k in (4.0, 16.0) if epochs[0] < k < epochs[-1]]  # epochs grow with C along the optimum
+            c_at = np.exp(np.interp(np.log(at), np.log(epochs), np.log(c))) if at else []
+            marks2.set_data(c_at, np.interp(np.log(c_at), np.log(c), l_best) if at else [])
+            note.set_text(f"at C = {c[-1]:.0e} FLOPs: {epochs[-1]:.0f} epochs,\nloss {l_best[-1]:.3f} "
+                          f"vs {l_fresh[-1]:.3f} with fresh data")
+            return [eff, ceiling, marks, best, marks2, note]
+
+        return update
+
+    return explorer(draw, [control], title="Repeating data: what is a repeated token worth?", figsize=(8.4, 3.5),
+                    static=static)
+
+
+def inference_explorer(static: bool | None = None) -> Explorer:
+    """The cheapest model over its lifetime: training plus inference compute, at a fixed loss (Sardana et al.).
+
+    Chapter 2, "Beyond compute-optimal". The target loss is that of a Chinchilla-optimal model of the chosen size,
+    under Sardana et al.'s constants (:data:`book_utils.published.SARDANA_CHINCHILLA`). Left: lifetime compute of every
+    model that reaches the target, relative to the Chinchilla-optimal one, against its size relative to it. Right:
+    the inference-optimal size and the fraction of compute it saves, against inference demand.
+    """
+    from .compute import compute_optimal_for_params, inference_optimal
+    from .laws import chinchilla_loss
+    from .plotting import fmt_sci
+    from .published import SARDANA_CHINCHILLA
+
+    law = {k: float(v) for k, v in SARDANA_CHINCHILLA.items()}
+    E, A, B, alpha, beta = (law[k] for k in ("E", "A", "B", "alpha", "beta"))
+    demand = Slider("D_inf", 2e9, 2e15, default=2e12, n=19, log=True, label="inference demand", unit="tokens")
+    sizes = Choice("N_chin", (1e9, 13e9, 70e9), default=13e9, label="target: loss of", labels=(
+        "Chinchilla-optimal 1B", "13B", "70B"))
+    d_line = np.geomspace(demand.lo, demand.hi, 80)
+    targets = {}
+    for n_c in sizes.options:
+        _, d_c = compute_optimal_for_params(n_c, A=A, B=B, alpha=alpha, beta=beta)
+        ell = chinchilla_loss(n_c, d_c, **law)
+        opt = inference_optimal(ell, d_line, **law)
+        base = 6 * n_c * d_c + 2 * n_c * d_line
+        n_min = (A / (ell - E)) ** (1 / alpha)  # no model at or below this size reaches the target
+        r = np.geomspace(max(0.02, 1.01 * n_min / n_c), 4.0, 200)
+        d_r = (B / (ell - E - A * (r * n_c) ** -alpha)) ** (1 / beta)
+        targets[n_c] = (ell, d_c, opt, base, r, d_r)
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2)
+        ax.axhline(1.0, color="0.5", lw=0.8)
+        (total,) = ax.plot([], [], color=PALETTE[0], label="training + inference")
+        (train,) = ax.plot([], [], color=PALETTE[2], ls="--", lw=1.2, label="training only")
+        (chin,) = ax.plot([1.0], [1.0], "s", color="0.2", ms=6, label="Chinchilla-optimal")
+        (star,) = ax.plot([], [], "*", color=PALETTE[1], ms=13, label="inference-optimal")
+        ax.set(xscale="log", yscale="log", xlim=(0.02, 4), ylim=(0.1, 5),
+               xlabel=r"model size $N / N_\mathrm{Chinchilla}$", ylabel="lifetime FLOPs / Chinchilla-optimal's")
+        plain_log_ticks(ax, [0.1, 0.2, 0.5, 1, 2, 5])
+        ax.legend(loc="upper right", fontsize=7)
+        (n_curve,) = ax2.plot([], [], color=PALETTE[1], label=r"$N_\mathrm{opt} / N_\mathrm{Chinchilla}$")
+        (s_curve,) = ax2.plot([], [], color=PALETTE[0], label="fraction of FLOPs saved")
+        (cursor,) = ax2.plot([], [], color="0.3", lw=0.8, ls=":")
+        ax2.set(xscale="log", xlim=(d_line[0], d_line[-1]), ylim=(0, 1.05), xlabel="inference demand (tokens)",
+                ylabel="fraction")
+        ax2.legend(loc="center left", fontsize=7)
+        note = _text_box(ax2, 0.03, 0.97, fontsize=8)
+
+        def update(D_inf, N_chin):
+            ell, d_c, opt_line, base_line, r, d_r = targets[N_chin]
+            base = 6 * N_chin * d_c + 2 * N_chin * D_inf
+            total.set_data(r, (6 * r * N_chin * d_r + 2 * r * N_chin * D_inf) / base)
+            train.set_data(r, 6 * r * N_chin * d_r / base)
+            o = inference_optimal(ell, D_inf, **law)
+            star.set_data([o.N / N_chin], [o.total_flops / base])
+            n_curve.set_data(d_line, opt_line.N / N_chin)
+            s_curve.set_data(d_line, 1 - opt_line.total_flops / base_line)
+            cursor.set_data([D_inf, D_inf], [0, 1.05])
+            note.set_text(f"loss {ell:.3f}: N = {fmt_sci(o.N)}, D = {fmt_sci(o.D_train)}\n"
+                          f"{o.tokens_per_param:.0f} tokens/param (Chinchilla: {d_c / N_chin:.0f})\n"
+                          f"saves {fmt_sci(base - o.total_flops)} FLOPs ({1 - o.total_flops / base:.0%})")
+            return [total, train, star, n_curve, s_curve, cursor, note, chin]
+
+        return update
+
+    return explorer(draw, [demand, sizes], title="Training for a lifetime of inference", figsize=(8.4, 3.5),
+                    static=static)

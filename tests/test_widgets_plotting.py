@@ -22,14 +22,19 @@ from book_utils.widgets import (
     Choice,
     Explorer,
     Slider,
+    budget_calculator_explorer,
+    chinchilla_fits_explorer,
+    data_constrained_explorer,
     explorer,
     extrapolation_explorer,
     fit_explorer,
+    inference_explorer,
     isoflop_explorer,
     kaplan_allocation_explorer,
     kaplan_finite_data_explorer,
     kaplan_laws_explorer,
     kaplan_overfitting_explorer,
+    nonembedding_explorer,
     power_law_explorer,
     robust_fit_explorer,
     sweep,
@@ -228,7 +233,10 @@ def test_switching_from_blit_to_full_redraw_keeps_artists_visible():
 
 @pytest.mark.parametrize("make", [power_law_explorer, fit_explorer, robust_fit_explorer, extrapolation_explorer,
                                   kaplan_laws_explorer, kaplan_finite_data_explorer, kaplan_overfitting_explorer,
-                                  kaplan_allocation_explorer, isoflop_explorer], ids=lambda f: f.__name__)
+                                  kaplan_allocation_explorer, isoflop_explorer, budget_calculator_explorer,
+                                  chinchilla_fits_explorer,
+                                  nonembedding_explorer, data_constrained_explorer, inference_explorer],
+                         ids=lambda f: f.__name__)
 def test_chapter_explorers_respond_at_both_ends_of_every_control(make):
     ex = make()
     report = sweep(ex, every=False)
