@@ -248,13 +248,15 @@ models of a fixed aspect ratio (width/depth about 39)."""
 
 
 def _s(value, unit=""):
-    return Constant(value, "sardana2024beyond", "Appendix A: E, A, B of Hoffmann et al.; alpha, beta unrounded", unit)
+    return Constant(value, "sardana2024beyond", "defaults of the authors' code (repository README)", unit)
 
 
 SARDANA_CHINCHILLA = {"E": _s(1.69, "nats/token"), "A": _s(406.4), "B": _s(410.7), "alpha": _s(0.336),
                       "beta": _s(0.283)}
 """Chinchilla's law as Sardana et al. use it: the printed E, A, B with alpha = 0.336 and beta = 0.283 in place of
-the rounded 0.34 and 0.28. With these constants their Figure 1 example reproduces to the printed digits."""
+the rounded 0.34 and 0.28, the defaults of every script in the authors' code repository (its README calls them "the
+original coefficients from the Chinchilla paper"). With these constants their Figure 1 example reproduces to the
+printed digits."""
 
 SARDANA_FIGURE1 = {
     "N_chinchilla": Constant(13e9, "sardana2024beyond", "Figure 1", "parameters"),
