@@ -26,7 +26,7 @@ from .laws import (
     saturating_power_law,
     scale_to_reach,
 )
-from .published import CHINCHILLA, GPT3, GPT3_175B_SHAPE, HOFFMANN_APPROACH3, KAPLAN, KAPLAN_ALPHA_N
+from .published import CHINCHILLA, GPT3, GPT3_175B_SHAPE, HOFFMANN_APPROACH3, KAPLAN, KAPLAN_ALPHA_N, as_floats
 
 __all__ = ["check", "CheckResult", "exercise_ids"]
 
@@ -249,8 +249,7 @@ def _lab_additive_nopt():
     from .compute import compute_optimal
     from .lab import ScalingLab
 
-    p = ScalingLab().chinchilla_params
-    return compute_optimal(1e8, A=p["A"], B=p["B"], alpha=p["alpha"], beta=p["beta"])[0]
+    return compute_optimal(1e8, **ScalingLab().chinchilla_params)[0]
 
 
 @_exercise("chinchilla.exponent-error-gopher", unit="a ratio of model sizes", rtol=0.01)
@@ -267,8 +266,7 @@ def _gopher_nopt_rounded():
     from .compute import compute_optimal
     from .published import HOFFMANN_TABLE3
 
-    p = {k: float(HOFFMANN_APPROACH3[k]) for k in ("A", "B", "alpha", "beta")}
-    return compute_optimal(HOFFMANN_TABLE3[3][1], **p)[0]
+    return compute_optimal(HOFFMANN_TABLE3[3][1], **as_floats(HOFFMANN_APPROACH3))[0]
 
 
 @_exercise("chinchilla.runs-for-width", unit="runs", rtol=0.02)
@@ -304,7 +302,7 @@ def _half_value_epochs():
 def _sardana_law():
     from .published import SARDANA_CHINCHILLA
 
-    return {k: float(v) for k, v in SARDANA_CHINCHILLA.items()}
+    return as_floats(SARDANA_CHINCHILLA)
 
 
 @_exercise("chinchilla.inference-optimal-N", unit="parameters", rtol=0.02)
@@ -323,7 +321,7 @@ def _llama3_implied_demand():
     from .compute import implied_inference_tokens
     from .published import LLAMA3_8B
 
-    p = {k: float(HOFFMANN_APPROACH3[k]) for k in ("A", "B", "alpha", "beta")}
+    p = as_floats(HOFFMANN_APPROACH3, ("A", "B", "alpha", "beta"))
     return implied_inference_tokens(LLAMA3_8B.params, LLAMA3_8B.tokens, **p)
 
 
@@ -352,8 +350,7 @@ def _calculator_tokens():
 def _approach3_67b():
     from .compute import compute_optimal_for_params
 
-    p = {k: float(HOFFMANN_APPROACH3[k]) for k in ("A", "B", "alpha", "beta")}
-    return compute_optimal_for_params(67e9, **p)[1]
+    return compute_optimal_for_params(67e9, **as_floats(HOFFMANN_APPROACH3))[1]
 
 
 @_exercise("chinchilla.nonemb-exponent", rtol=0.01)

@@ -229,7 +229,13 @@ def _frontier_constants(A, B, alpha, beta):
     return G, beta / (alpha + beta), alpha / (alpha + beta)
 
 
-def compute_optimal(C, *, A, B, alpha, beta):
+def _check_floor(E):
+    """``E`` does not move the frontier, but a caller who passes one should still pass a number."""
+    if E is not None:
+        as_scalar("E", E, positive=True)
+
+
+def compute_optimal(C, *, A, B, alpha, beta, E=None):
     r"""Compute-optimal parameters and tokens for budget(s) ``C`` under :math:`L = E + A N^{-\alpha} + B D^{-\beta}`
     and :math:`C = 6ND`, eq. 4 and Appendix D.2 of Hoffmann et al. :cite:p:`hoffmann2022training`:
 
@@ -248,6 +254,9 @@ def compute_optimal(C, *, A, B, alpha, beta):
         Training compute in FLOPs, > 0.
     A, B, alpha, beta : float
         The law's amplitudes and exponents, > 0.
+    E : float, optional
+        Ignored (the frontier does not depend on the floor); accepted so that a whole law can be passed, e.g.
+        ``compute_optimal(C, **as_floats(EPOCH_FIT))``.
 
     Returns
     -------
@@ -261,12 +270,13 @@ def compute_optimal(C, *, A, B, alpha, beta):
     '3.22e+10 params, 2.98e+12 tokens'
     """
     C = as_float_array("C", C, positive=True)
+    _check_floor(E)
     G, a, b = _frontier_constants(A, B, alpha, beta)
     c6 = C / FLOPS_PER_PARAM_TOKEN
     return _maybe_scalar(G * c6 ** a), _maybe_scalar(c6 ** b / G)
 
 
-def compute_optimal_for_params(N, *, A, B, alpha, beta):
+def compute_optimal_for_params(N, *, A, B, alpha, beta, E=None):
     r"""The inverse of :func:`compute_optimal`: the budget for which ``N`` parameters are compute-optimal, and the
     tokens to train them on (the question Table 3 of Hoffmann et al. answers :cite:p:`hoffmann2022training`):
 
@@ -278,6 +288,8 @@ def compute_optimal_for_params(N, *, A, B, alpha, beta):
         Parameters, > 0.
     A, B, alpha, beta : float
         The law's amplitudes and exponents, > 0.
+    E : float, optional
+        Ignored, as in :func:`compute_optimal`.
 
     Returns
     -------
@@ -291,6 +303,7 @@ def compute_optimal_for_params(N, *, A, B, alpha, beta):
     '3.22e+24 FLOPs, 109 tokens per parameter'
     """
     N = as_float_array("N", N, positive=True)
+    _check_floor(E)
     G, a, _ = _frontier_constants(A, B, alpha, beta)
     C = FLOPS_PER_PARAM_TOKEN * (N / G) ** (1.0 / a)
     return _maybe_scalar(C), _maybe_scalar(C / (FLOPS_PER_PARAM_TOKEN * N))

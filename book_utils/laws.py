@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_float_array, as_scalar, paired_1d
-from .published import KAPLAN, MUENNIGHOFF_FIT
+from .published import KAPLAN, MUENNIGHOFF_FIT, as_floats
 
 __all__ = ["power_law", "saturating_power_law", "scale_to_reach", "local_exponent", "kaplan_loss_n", "kaplan_loss_d",
            "kaplan_loss_c", "kaplan_loss_nd", "kaplan_loss_ns", "critical_batch_size", "kaplan_overfitting",
@@ -515,7 +515,7 @@ def effective_data(D, U_D, R_star=float(MUENNIGHOFF_FIT["R_D_star"])):
 
 
 def _muennighoff(params):
-    p = {k: float(v) for k, v in MUENNIGHOFF_FIT.items()}
+    p = as_floats(MUENNIGHOFF_FIT)
     unknown = set(params) - set(p)
     if unknown:
         raise ValueError(f"unknown parameter(s) {sorted(unknown)}; expected some of {sorted(p)}")

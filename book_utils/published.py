@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Constant", "TrainedModel", "GPT3", "GOPHER", "CHINCHILLA", "LANDMARK_MODELS", "KAPLAN_ALPHA_N",
+__all__ = ["Constant", "TrainedModel", "as_floats", "GPT3", "GOPHER", "CHINCHILLA", "LANDMARK_MODELS", "KAPLAN_ALPHA_N",
            "KAPLAN_N_C", "HOFFMANN_APPROACH3", "HOFFMANN_APPROACH3_UNROUNDED", "HOFFMANN_TABLE2",
            "HOFFMANN_TABLE3", "EPOCH_FIT", "EPOCH_INTERVALS", "MUENNIGHOFF_FIT", "PORIAN_STEPS", "KAPLAN",
            "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE", "PEARCE_EMBEDDING_OMEGA",
@@ -39,6 +39,36 @@ class Constant:
 
     def __float__(self) -> float:
         return float(self.value)
+
+
+def as_floats(group, keys=None) -> dict:
+    """The numbers of a group of constants (a dict such as :data:`EPOCH_FIT`) as plain floats, ready to pass as
+    ``**`` keyword arguments to a law or an allocation.
+
+    Parameters
+    ----------
+    group : dict
+        Name -> :class:`Constant` (or number).
+    keys : iterable of str, optional
+        Only these names, in this order (default: all).
+
+    Returns
+    -------
+    dict
+        Name -> float.
+
+    Examples
+    --------
+    >>> as_floats(HOFFMANN_APPROACH3, ("alpha", "beta"))
+    {'alpha': 0.34, 'beta': 0.28}
+    """
+    if not isinstance(group, dict):
+        raise ValueError(f"group must be a dict of constants (e.g. EPOCH_FIT), got {type(group).__name__}")
+    keys = list(group) if keys is None else list(keys)
+    missing = [k for k in keys if k not in group]
+    if missing:
+        raise ValueError(f"group has no {', '.join(map(repr, missing))}; it has {', '.join(map(repr, group))}")
+    return {k: float(group[k]) for k in keys}
 
 
 @dataclass(frozen=True)

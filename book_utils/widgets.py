@@ -39,7 +39,7 @@ from PIL import Image as PILImage
 
 from ._validation import as_int, as_scalar
 from .plotting import PALETTE, fmt_quantity, plain_log_ticks, use_book_style
-from .published import KAPLAN
+from .published import KAPLAN, as_floats
 
 STATIC_ENV = "BOOK_STATIC_WIDGETS"
 """Environment variable that switches explorers to precomputed, kernel-free frames (set by ``make book``)."""
@@ -939,7 +939,7 @@ def _published_fits():
 
     sets = {"Hoffmann, as printed": HOFFMANN_APPROACH3, "Hoffmann, unrounded": HOFFMANN_APPROACH3_UNROUNDED,
             "Epoch refit": EPOCH_FIT}
-    return {name: {k: float(v) for k, v in p.items()} for name, p in sets.items()}
+    return {name: as_floats(p) for name, p in sets.items()}
 
 
 def chinchilla_fits_explorer(static: bool | None = None) -> Explorer:
@@ -955,8 +955,7 @@ def chinchilla_fits_explorer(static: bool | None = None) -> Explorer:
     fits = _published_fits()
     n_grid = np.geomspace(1e8, 1e13, 200)
     c_line = np.geomspace(1e18, 1e26, 100)
-    ratio = {k: (lambda nd: nd[1] / nd[0])(compute_optimal(c_line, **{q: p[q] for q in ("A", "B", "alpha", "beta")}))
-             for k, p in fits.items()}
+    ratio = {k: (lambda nd: nd[1] / nd[0])(compute_optimal(c_line, **p)) for k, p in fits.items()}
 
     def draw(fig):
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
@@ -980,7 +979,7 @@ def chinchilla_fits_explorer(static: bool | None = None) -> Explorer:
             text = [f"C = {C:.3g} FLOPs"]
             for i, (name, p) in enumerate(fits.items()):
                 lines[i].set_data(n_grid, chinchilla_loss(n_grid, C / (6 * n_grid), **p))
-                n, d = compute_optimal(C, **{q: p[q] for q in ("A", "B", "alpha", "beta")})
+                n, d = compute_optimal(C, **p)
                 stars[i].set_data([n], [chinchilla_loss(n, d, **p)])
                 dots[i].set_data([C], [d / n])
                 text.append(f"{name}: N = {fmt_quantity(n, digits=2)}, {d / n:.0f} tokens/param")
@@ -1085,7 +1084,7 @@ def nonembedding_explorer(static: bool | None = None) -> Explorer:
     choice = Choice("law", tuple(laws), label="law")
     curves, fits = {}, {}
     for name, law in laws.items():
-        p = {k: float(law[k]) for k in ("A", "B", "alpha", "beta")}
+        p = as_floats(law, ("A", "B", "alpha", "beta"))
         opt = nonembedding_optimum(c, **p)
         curves[name] = (opt.N_nonemb, opt.local_exponent, p["beta"] / (p["alpha"] / 3 + p["beta"]),
                         p["beta"] / (p["alpha"] + p["beta"]))
@@ -1150,7 +1149,7 @@ def data_constrained_explorer(static: bool | None = None) -> Explorer:
     from .laws import data_constrained_loss, effective_data
     from .published import MUENNIGHOFF_FIT
 
-    p = {k: float(v) for k, v in MUENNIGHOFF_FIT.items()}
+    p = as_floats(MUENNIGHOFF_FIT)
     r_star = p["R_D_star"]
     g = (p["alpha"] * p["A"] / (p["beta"] * p["B"])) ** (1.0 / (p["alpha"] + p["beta"]))
     d = np.geomspace(1e9, 1e14, 200)
@@ -1215,7 +1214,7 @@ def inference_explorer(static: bool | None = None) -> Explorer:
     from .plotting import fmt_sci
     from .published import SARDANA_CHINCHILLA
 
-    law = {k: float(v) for k, v in SARDANA_CHINCHILLA.items()}
+    law = as_floats(SARDANA_CHINCHILLA)
     E, A, B, alpha, beta = (law[k] for k in ("E", "A", "B", "alpha", "beta"))
     demand = Slider("D_inf", 2e9, 2e15, default=2e12, n=19, log=True, label="inference demand", unit="tokens")
     sizes = Choice("N_chin", (1e9, 13e9, 70e9), default=13e9, label="target: loss of", labels=(

@@ -24,11 +24,12 @@ from book_utils.published import (
     HOFFMANN_APPROACH3_UNROUNDED,
     HOFFMANN_TABLE3,
     PEARCE_EMBEDDING_OMEGA,
+    as_floats,
 )
 
 
 def params(law, keys=("A", "B", "alpha", "beta")):
-    return {k: float(law[k]) for k in keys}
+    return as_floats(law, keys)
 
 
 # -- gpu_hours_to_flops ------------------------------------------------------------------------------------------------
@@ -104,8 +105,7 @@ def test_table3_is_about_20_tokens_per_parameter_and_approach3_is_not():
     assert np.all((ratio > 19.5) & (ratio < 23))
     _, D3 = compute_optimal_for_params(N, **params(HOFFMANN_APPROACH3))
     assert np.all(np.diff(D3 / N) > 0) and D3[0] / N[0] > 30   # Approach 3's ratio grows with N
-    np.testing.assert_allclose(6 * N * D / flops, 1, atol=0.05)   # the table is consistent with C = 6ND ...
-    assert 6 * 67e9 * 1.5e12 / 5.76e23 == pytest.approx(1.047, abs=1e-3)  # ... to the rounding of 1.5T
+    np.testing.assert_allclose(6 * N * D / flops, 1, atol=0.05)   # the table is consistent with C = 6ND
 
 
 # -- the embedding-parameter argument ---------------------------------------------------------------------------------

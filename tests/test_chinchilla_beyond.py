@@ -20,9 +20,10 @@ from book_utils.published import (
     MUENNIGHOFF_FIT,
     SARDANA_CHINCHILLA,
     SARDANA_FIGURE1,
+    as_floats,
 )
 
-SARDANA = {k: float(v) for k, v in SARDANA_CHINCHILLA.items()}
+SARDANA = as_floats(SARDANA_CHINCHILLA)
 AB = {k: SARDANA[k] for k in ("A", "B", "alpha", "beta")}
 R_D_STAR = float(MUENNIGHOFF_FIT["R_D_star"])
 

@@ -68,3 +68,29 @@ def test_every_published_number_has_a_source(root):
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_as_floats_gives_plain_numbers_in_the_order_asked():
+    from book_utils.compute import compute_optimal
+    from book_utils.published import EPOCH_FIT, as_floats
+
+    law = as_floats(EPOCH_FIT)
+    assert law == {"E": 1.82, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
+    assert all(type(v) is float for v in law.values())
+    assert list(as_floats(EPOCH_FIT, ("beta", "A"))) == ["beta", "A"]
+    # a whole law can be passed to the frontier; E does not move it
+    assert compute_optimal(1e24, **law) == compute_optimal(1e24, **as_floats(EPOCH_FIT, ("A", "B", "alpha", "beta")))
+    with pytest.raises(ValueError, match="no 'gamma'"):
+        as_floats(EPOCH_FIT, ("alpha", "gamma"))
+    with pytest.raises(ValueError, match="dict of constants"):
+        as_floats([1.0, 2.0])
+
+
+def test_compute_optimal_rejects_a_bad_floor_it_does_not_use():
+    from book_utils.compute import compute_optimal, compute_optimal_for_params
+
+    ab = {"A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+    with pytest.raises(ValueError, match="E must be finite"):
+        compute_optimal(1e23, E=float("nan"), **ab)
+    with pytest.raises(ValueError, match="E must be > 0"):
+        compute_optimal_for_params(1e9, E=-1.0, **ab)
