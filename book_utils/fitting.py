@@ -24,6 +24,7 @@ of problems at once: all starts of a multi-start fit, or all resamples of a boot
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +32,7 @@ from scipy.stats import norm
 
 from ._validation import as_float_array, as_int, as_scalar, one_of, paired_1d
 from .compute import FLOPS_PER_PARAM_TOKEN
-from .laws import chinchilla_loss, power_law, saturating_power_law
+from .laws import bnsl, bnsl_segments, chinchilla_loss, m1, m2, m3, m4, power_law, saturating_power_law
 
 __all__ = [
     "PowerLawFit",
@@ -51,6 +52,16 @@ __all__ = [
     "Frontier",
     "isoflop_frontier",
     "envelope_frontier",
+    "BNSLFit",
+    "fit_bnsl",
+    "fit_bnsl_reference",
+    "BNSL_AUTHORS_GRID",
+    "BNSL_MIN_SHARPNESS",
+    "BaselineFit",
+    "fit_baseline",
+    "BASELINE_FORMS",
+    "Extrapolation",
+    "compare_extrapolation",
 ]
 
 LOSSES = ("squared", "huber")
@@ -233,7 +244,10 @@ def _objective(model, theta, logx, logy, y, w, space, loss, delta):
 
 
 def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300, ftol=1e-12, xtol=1e-7):
-    """Minimise the weighted objective from each row of ``theta0`` (shape S x p). ``w`` has shape (S, n).
+    """Minimise the weighted objective from each row of ``theta0`` (shape S x p). ``w`` has shape (S, n). A model
+    with ``bounds = (lower, upper)`` (arrays of length p) is kept in that box: a parameter on a bound whose gradient
+    points outward is held there for the step (its row and column of the Gauss-Newton system are decoupled), and
+    trial points are clipped into the box.
 
     Returns (theta, objective, n_iter, converged) with one entry per row.
     """
@@ -246,6 +260,7 @@ def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300,
     converged = np.zeros(S, dtype=bool)
     active = np.flatnonzero(np.isfinite(f))
     eye = np.eye(p)
+    bounds = getattr(model, "bounds", None)
     for _ in range(max_iter):
         if active.size == 0:
             break
@@ -258,6 +273,11 @@ def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300,
             irls = np.minimum(1.0, delta / np.maximum(np.abs(r), delta * 1e-6))
         grad = np.matmul(jac, (wa * psi)[..., None])[..., 0]  # jac has shape (rows, parameters, points)
         hess = np.matmul(jac * (wa * irls)[:, None, :], jac.transpose(0, 2, 1))
+        if bounds is not None:
+            pinned = ((th <= bounds[0]) & (grad > 0)) | ((th >= bounds[1]) & (grad < 0))
+            free = ~pinned
+            grad = np.where(pinned, 0.0, grad)
+            hess = hess * (free[:, :, None] & free[:, None, :]) + pinned[:, :, None] * eye
         diag = np.einsum("spp->sp", hess)
         damp = lam[active, None, None] * (diag[:, :, None] * eye + 1e-12 * eye)
         try:
@@ -266,6 +286,9 @@ def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300,
             step = -grad * 1e-6
         step = step.astype(theta.dtype, copy=False)
         trial = th + step
+        if bounds is not None:
+            trial = np.clip(trial, bounds[0], bounds[1])
+            step = trial - th
         f_old = f[active]
         f_new = _objective(model, trial, logx, logy, y, wa, space, loss, delta)
         accept = f_new < f_old
@@ -1166,3 +1189,659 @@ def envelope_frontier(N, curve_C, curve_loss, C):
         raise ValueError("some budgets in C lie outside every training curve")
     best = np.argmin(vals, axis=0)
     return Frontier(C=C, N_opt=N[best], loss_opt=np.exp(vals[best, np.arange(C.size)]), method="envelope")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Chapter 3: fitting broken neural scaling laws (Caballero et al. 2023) and the baselines M1-M4
+# (Alabdulmohsin et al. 2022), all by the same objective: the mean squared error of log(y + offset).
+# --------------------------------------------------------------------------------------------------------------------
+
+
+class _OffsetLog:
+    """Wrap a model that predicts y (``pred_jac``) into one that predicts log(y + offset), for :func:`_solve_batch`."""
+
+    def __init__(self, model, offset):
+        self.model, self.offset = model, offset
+        self.bounds = getattr(model, "bounds", None)
+
+    def log_pred_jac(self, theta, logx, with_jac=True):
+        pred, jac = self.model.pred_jac(theta, logx, with_jac)
+        shifted = pred + self.offset
+        with np.errstate(invalid="ignore", divide="ignore"):
+            logp = np.where(shifted > 0, np.log(np.where(shifted > 0, shifted, 1.0)), np.nan)
+            return logp, (jac / shifted[:, None, :] if with_jac else None)
+
+
+BNSL_MIN_SHARPNESS = 1e-3
+"""Smallest break sharpness ``f`` :func:`fit_bnsl` considers: a break that sharp is already a corner at any
+practical spacing of the data in ``log x``, and sharper ones differ from it only in where the optimiser drifts."""
+
+
+class _BNSLModel:
+    """y = a + exp(log b - c0 log x - sum_i c_i f_i softplus((log x - log d_i)/f_i)).
+
+    theta = (a, log b, c0, c_1..c_n, log d_1..log d_n, log f_1..log f_n); ``a`` is kept >= 0 by a bound."""
+
+    def __init__(self, n_breaks, logx):
+        self.n = n_breaks
+        self.n_params = 3 + 3 * n_breaks
+        lo, hi = logx.min(), logx.max()
+        span = max(hi - lo, 1e-12)
+        self.d_range = (lo - span, hi + span)  # a break further out than this is not identified by the data
+        self.bounds = (np.r_[0.0, -np.inf, -np.inf, np.full(n_breaks, -np.inf), np.full(n_breaks, self.d_range[0]),
+                             np.full(n_breaks, np.log(BNSL_MIN_SHARPNESS))],
+                       np.r_[np.inf, np.inf, np.inf, np.full(n_breaks, np.inf), np.full(n_breaks, self.d_range[1]),
+                             np.full(n_breaks, np.inf)])
+
+    def split(self, theta):
+        n = self.n
+        return (theta[:, 0:1], theta[:, 1:2], theta[:, 2:3], theta[:, 3:3 + n], theta[:, 3 + n:3 + 2 * n],
+                theta[:, 3 + 2 * n:])
+
+    def excess(self, theta, logx, with_parts=False):
+        """log(y - a) for each row of theta (shape S x points), optionally with each break's u and softplus(u)."""
+        _, logb, c0, c, logd, logf = self.split(theta)
+        f = np.exp(logf)[:, :, None]
+        u = (logx[None, None, :] - logd[:, :, None]) / f  # (S, breaks, points)
+        sp = np.logaddexp(0.0, u)
+        L = logb - c0 * logx - np.sum(c[:, :, None] * f * sp, axis=1)
+        return (L, u, sp, f) if with_parts else L
+
+    def pred_jac(self, theta, logx, with_jac=True):
+        a, _, _, c, _, _ = self.split(theta)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            L, u, sp, f = self.excess(theta, logx, with_parts=True)
+            g = np.exp(L)
+            pred = a + g
+            if not with_jac:
+                return pred, None
+            n, S = self.n, theta.shape[0]
+            jac = np.empty((S, self.n_params, logx.size))
+            jac[:, 0] = 1.0
+            jac[:, 1] = g
+            jac[:, 2] = -g * logx
+            sig = np.exp(u - sp)  # logistic(u)
+            cg = c[:, :, None] * g[:, None, :]
+            jac[:, 3:3 + n] = -g[:, None, :] * f * sp
+            jac[:, 3 + n:3 + 2 * n] = cg * sig
+            jac[:, 3 + 2 * n:] = -cg * f * (sp - sig * u)
+        return pred, jac
+
+
+
+@dataclass(frozen=True)
+class _CurveFit:
+    """Shared by the fits of chapter 3: the objective, predictions and the RMSLE score."""
+
+    objective: float
+    offset: float
+    converged: bool
+    n_iter: int
+    x: np.ndarray = field(repr=False, compare=False)
+    y: np.ndarray = field(repr=False, compare=False)
+
+    def predict(self, x):  # pragma: no cover  (each subclass defines it)
+        raise NotImplementedError
+
+    def rmsle(self, x, y) -> float:
+        r"""Root mean squared log error of the fit on ``(x, y)``,
+        :math:`\sqrt{\mathrm{mean}_i(\log\hat y(x_i) - \log y_i)^2}`, the score Caballero et al. and
+        Alabdulmohsin et al. report for extrapolation :cite:p:`caballero2023broken,alabdulmohsin2022revisiting`.
+        ``inf`` if the fit predicts a value <= 0 anywhere in ``x``.
+
+        Parameters
+        ----------
+        x, y : array_like
+            Points to score, > 0, 1-D, of equal length (e.g. the held-out larger ``x``).
+        """
+        x, y = paired_1d("x", x, "y", y, min_points=1)
+        pred = self.predict(x)
+        if np.any(pred <= 0):
+            return float("inf")
+        return float(np.sqrt(np.mean((np.log(pred) - np.log(y)) ** 2)))
+
+    @property
+    def train_rmsle(self) -> float:
+        """:meth:`rmsle` on the fitted points."""
+        return self.rmsle(self.x, self.y)
+
+
+@dataclass(frozen=True)
+class BNSLFit(_CurveFit):
+    r"""Result of :func:`fit_bnsl` (or :func:`fit_bnsl_reference`): the law of :func:`book_utils.laws.bnsl`,
+
+    .. math:: \hat y = a + b\,x^{-c_0} \prod_{i=1}^{n} \bigl(1 + (x/d_i)^{1/f_i}\bigr)^{-c_i f_i}.
+
+    Attributes
+    ----------
+    a, b, c0 : float
+        Limit, amplitude and first slope.
+    c, d, f : tuple of float
+        Per break (sorted by location ``d``): change of slope, location (units of ``x``), sharpness.
+    objective : float
+        The training objective at the optimum, :math:`\mathrm{mean}_i(\log(\hat y_i + o) - \log(y_i + o))^2` with
+        ``o = offset``.
+    offset : float
+        The offset ``o`` inside the logarithms of the objective (1 in Caballero et al.'s code).
+    converged : bool
+        Whether the optimiser met its stopping rule at the best start.
+    n_iter : int
+        Iterations at the best start.
+    n_starts : int
+        Candidate starting points screened.
+    method : str
+        ``"multistart-lm"`` (:func:`fit_bnsl`) or ``"brute+curve_fit"`` (:func:`fit_bnsl_reference`).
+    x, y : numpy.ndarray
+        The fitted data.
+    """
+
+    a: float = 0.0
+    b: float = 1.0
+    c0: float = 0.0
+    c: tuple = ()
+    d: tuple = ()
+    f: tuple = ()
+    n_starts: int = 0
+    method: str = "multistart-lm"
+
+    @property
+    def n_breaks(self) -> int:
+        """Number of breaks."""
+        return len(self.c)
+
+    @property
+    def params(self) -> dict:
+        """The fitted law as keyword arguments of :func:`book_utils.laws.bnsl`."""
+        return {"a": self.a, "b": self.b, "c0": self.c0, "c": list(self.c), "d": list(self.d), "f": list(self.f)}
+
+    def predict(self, x):
+        """The fitted law at ``x`` (> 0)."""
+        return bnsl(x, **self.params)
+
+    def segments(self):
+        """Amplitudes and slopes of the power-law segments (:func:`book_utils.laws.bnsl_segments`)."""
+        return bnsl_segments(self.b, self.c0, self.c, self.d, self.f)
+
+
+def _check_curve(x, y, n_params, offset):
+    x, y = paired_1d("x", x, "y", y, min_points=n_params + 1)
+    _check_distinct(x, n_params + 1)
+    offset = as_scalar("offset", offset, nonnegative=True)
+    return x, y, offset
+
+
+def _msle(model, theta, logx, y, offset):
+    """The objective mean((log(pred + o) - log(y + o))^2) of each row of ``theta``; inf where undefined."""
+    logp, _ = _OffsetLog(model, offset).log_pred_jac(theta, logx, with_jac=False)
+    with np.errstate(invalid="ignore"):
+        f = np.mean((logp - np.log(y + offset)) ** 2, axis=-1)
+    return np.where(np.isfinite(f), f, np.inf)
+
+
+def _polish(model, starts, logx, y, offset, keep):
+    """Screen ``starts`` by the objective, run the batched Levenberg–Marquardt solver from the ``keep`` best,
+    return (theta, objective, n_iter, converged) of the best."""
+    f0 = _msle(model, starts, logx, y, offset)
+    order = np.argsort(f0)[:keep]
+    order = order[np.isfinite(f0[order])]
+    if order.size == 0:
+        raise ValueError("no starting point gives a finite objective; check that y is a sensible curve")
+    w = np.full((order.size, y.size), 1.0 / y.size)
+    theta, f, n_iter, conv = _solve_batch(_OffsetLog(model, offset), starts[order], logx, y + offset, w,
+                                          space="log", loss="squared", delta=1.0)
+    best = int(np.argmin(f))
+    return theta[best], float(f[best]), int(n_iter[best]), bool(conv[best])
+
+
+def _bnsl_starts(model, logx, y, offset, n_starts, rng):
+    r"""Random candidate starts for the nonlinear parameters, each completed by the floor and amplitude that best fit
+    it: for fixed slopes, locations and sharpnesses the law is linear in (a, b), solved in closed form by least
+    squares weighted by 1/(y + o)^2 (first order in the log residuals), with a >= 0 and b > 0."""
+    n = model.n
+    lo, hi = logx.min(), logx.max()
+    span = hi - lo
+    theta = np.empty((n_starts, model.n_params))
+    theta[:, 2] = rng.uniform(-1.0, 2.0, n_starts)  # c0
+    theta[:, 3:3 + n] = rng.uniform(-4.0, 8.0, (n_starts, n))  # c_i
+    theta[:, 3 + n:3 + 2 * n] = np.sort(rng.uniform(lo - 0.25 * span, hi + 0.25 * span, (n_starts, n)), axis=1)
+    theta[:, 3 + 2 * n:] = rng.uniform(np.log(0.01), np.log(5.0), (n_starts, n))  # log f_i
+    theta[:, 1] = 0.0
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        h = np.exp(model.excess(theta, logx))  # y = a + b h
+        w = 1.0 / (y + offset) ** 2
+        sw, sh, shh = w.sum(), h @ w, (h * h) @ w
+        sy, shy = w @ y, (h * y) @ w
+        det = sw * shh - sh * sh
+        b = (sw * shy - sh * sy) / det
+        a = (sy - b * sh) / sw
+        clip = ~(a >= 0)
+        b = np.where(clip, shy / shh, b)
+        a = np.where(clip, 0.0, a)
+    ok = np.isfinite(a) & np.isfinite(b) & (b > 0)
+    theta[:, 0] = a
+    theta[:, 1] = np.log(np.where(ok, b, 1.0))
+    return theta[ok]
+
+
+def _bnsl_fit(model, theta, f, n_iter, conv, x, y, offset, n_starts, method):
+    a, logb, c0, c, logd, logf = (v[0] for v in model.split(theta[None, :]))
+    order = np.argsort(logd)
+    return BNSLFit(objective=f, offset=offset, converged=conv, n_iter=n_iter, x=x, y=y, a=float(a[0]),
+                   b=float(np.exp(logb[0])), c0=float(c0[0]), c=tuple(map(float, c[order])),
+                   d=tuple(map(float, np.exp(logd[order]))), f=tuple(map(float, np.exp(logf[order]))),
+                   n_starts=n_starts, method=method)
+
+
+def fit_bnsl(x, y, n_breaks=1, *, seed=0, offset=1.0, n_starts=None, keep=32):
+    r"""Fit a broken neural scaling law (:func:`book_utils.laws.bnsl`) with ``n_breaks`` breaks.
+
+    Minimises Caballero et al.'s objective, the mean squared log error
+    :math:`\mathrm{mean}_i\bigl(\log(\hat y_i + o) - \log(y_i + o)\bigr)^2` with :math:`o = 1`
+    :cite:p:`caballero2023broken`. They search a grid of about 160,000 points (:func:`fit_bnsl_reference`) and
+    polish the best with ``scipy.optimize.curve_fit``. Here:
+
+    1. ``n_starts`` random slopes, locations and sharpnesses (seeded), each completed by the floor and amplitude
+       that fit it best (the law is linear in them: a weighted least-squares solve in closed form, batched);
+    2. the ``keep`` best candidates are polished together by a batched Levenberg–Marquardt iteration with the
+       analytic Jacobian, the sharpnesses and locations in logarithms (so they stay positive), the floor
+       held at :math:`a \ge 0` (a loss or error cannot fall below zero; the authors' ``curve_fit`` leaves
+       it free), each sharpness at :math:`f_i \ge` :data:`BNSL_MIN_SHARPNESS`, and each break within one
+       data span (in :math:`\log x`) of the data: the data say nothing about a break further out.
+
+    Breaks commute (the factors multiply), so the result lists them by increasing location.
+
+    Parameters
+    ----------
+    x : array_like
+        Scale of each point, > 0, 1-D, at least ``3*n_breaks + 4`` distinct values.
+    y : array_like
+        Measured loss or error, > 0, same length.
+    n_breaks : int
+        Number of breaks, >= 0 (0 fits :math:`a + b x^{-c_0}`).
+    seed : int
+        Seed of the random starts.
+    offset : float
+        The ``o`` inside the logarithms, >= 0. With 1 (the authors' choice) errors of ``y`` much below 1 count
+        nearly linearly; with 0 they count relatively (pure log space).
+    n_starts : int, optional
+        Candidate starts; default ``2000 * 4**n_breaks`` (8,000 for one break).
+    keep : int
+        Candidates polished, >= 1.
+
+    Returns
+    -------
+    BNSLFit
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from book_utils.laws import bnsl
+    >>> x = np.geomspace(10, 1e4, 15)
+    >>> y = bnsl(x, a=0.1, b=3.0, c0=0.2, c=[0.8], d=[300.0], f=[0.3])
+    >>> fit = fit_bnsl(x, y)
+    >>> round(fit.d[0]), round(fit.c[0], 2), fit.objective < 1e-12
+    (300, 0.8, True)
+    """
+    n_breaks = as_int("n_breaks", n_breaks)
+    x, y, offset = _check_curve(x, y, 3 + 3 * n_breaks, offset)
+    model = _BNSLModel(n_breaks, np.log(x))
+    n_starts = 2000 * 4 ** n_breaks if n_starts is None else as_int("n_starts", n_starts, minimum=1)
+    keep = as_int("keep", keep, minimum=1)
+    logx = np.log(x)
+    starts = _bnsl_starts(model, logx, y, offset, n_starts, np.random.default_rng(as_int("seed", seed)))
+    theta, f, n_iter, conv = _polish(model, starts, logx, y, offset, keep)
+    return _bnsl_fit(model, theta, f, n_iter, conv, x, y, offset, n_starts, "multistart-lm")
+
+
+BNSL_AUTHORS_GRID = ((0.0, 1.0, 0.1), (0.0, 40.0, 2.5), (0.0, 1.0, 0.25), (0.0, 1.0, 0.25), (0.0, 40.0, 2.5),
+                     (0.0, 1.0, 0.25))
+"""The grid of Caballero et al.'s one-break fit, ``(start, stop, step)`` for ``(a, p_b, c0, c1, p_d, f1)`` with
+``b = 1.25**p_b - 1 + 1e-8`` and ``d1`` likewise: 10 x 16 x 4 x 4 x 16 x 4 = 163,840 points (the script fitting
+4-digit addition in the authors' code repository :cite:p:`caballero2023broken`)."""
+
+
+def _bnsl1(x, a, b, c0, c1, d1, f1):
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        return a + b * x ** (-c0) * (1.0 + (x / d1) ** (1.0 / f1)) ** (-c1 * f1)
+
+
+def _authors_grid_objective(p, x, y):
+    a, pb, c0, c1, pd, f1 = p
+    yhat = _bnsl1(x, a, 1.25 ** pb - 1 + 1e-8, c0, c1, 1.25 ** pd - 1 + 1e-8, f1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.mean((np.log(yhat + 1) - np.log(y + 1)) ** 2)
+
+
+def fit_bnsl_reference(x, y, *, grid=BNSL_AUTHORS_GRID, workers=1):
+    r"""Caballero et al.'s two-stage fit of a one-break BNSL, re-implemented as their code describes it
+    :cite:p:`caballero2023broken`: ``scipy.optimize.brute`` over ``grid`` minimising
+    :math:`\mathrm{mean}(\log(\hat y+1) - \log(y+1))^2`, then ``scipy.optimize.curve_fit`` of
+    :math:`\log(\hat y+1)` to :math:`\log(y+1)` from the best grid point, all parameters free.
+
+    The reference for :func:`fit_bnsl` (same objective, ``offset=1``) in ``bench/bnsl_speed.py`` and the tests.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Data, > 0, 1-D, at least 7 distinct ``x``.
+    grid : sequence of 6 (start, stop, step)
+        Grid for ``(a, p_b, c0, c1, p_d, f1)`` (:data:`BNSL_AUTHORS_GRID`); ``b`` and ``d1`` enter as
+        ``1.25**p - 1 + 1e-8``.
+    workers : int
+        Processes for the grid search (``-1``: all cores, as the authors ran it).
+
+    Returns
+    -------
+    BNSLFit
+        With ``method="brute+curve_fit"``; ``converged`` is whether ``curve_fit`` returned without an error.
+    """
+    from scipy.optimize import OptimizeWarning, brute, curve_fit
+
+    x, y, _ = _check_curve(x, y, 6, 1.0)
+    if len(grid) != 6 or any(len(g) != 3 for g in grid):
+        raise ValueError("grid must give (start, stop, step) for each of a, p_b, c0, c1, p_d, f1")
+    slices = tuple(slice(*g) for g in grid)
+    n_grid = int(np.prod([np.arange(*g).size for g in grid]))
+    p = brute(_authors_grid_objective, slices, args=(x, y), full_output=False, finish=None, workers=workers)
+    p0 = [p[0], 1.25 ** p[1] - 1 + 1e-8, p[2], p[3], 1.25 ** p[4] - 1 + 1e-8, p[5]]
+
+    def log1p_model(x_, *q):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.log(_bnsl1(x_, *q) + 1)
+
+    try:
+        with warnings.catch_warnings():  # "covariance could not be estimated" is expected at a degenerate start
+            warnings.simplefilter("ignore", OptimizeWarning)
+            popt, _ = curve_fit(log1p_model, x, np.log(y + 1), p0=p0, maxfev=100_000)
+        ok = True
+    except RuntimeError:
+        popt, ok = np.asarray(p0), False
+    a, b, c0, c1, d1, f1 = map(float, popt)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = float(np.mean((np.log(_bnsl1(x, *popt) + 1) - np.log(y + 1)) ** 2))
+    return BNSLFit(objective=f if np.isfinite(f) else float("inf"), offset=1.0, converged=ok, n_iter=0, x=x, y=y,
+                   a=a, b=b, c0=c0, c=(c1,), d=(d1,), f=(f1,), n_starts=n_grid, method="brute+curve_fit")
+
+
+class _M1Model:
+    """y = exp(log beta + c log x); theta = (log beta, c)."""
+
+    n_params = 2
+
+    @staticmethod
+    def pred_jac(theta, logx, with_jac=True):
+        with np.errstate(over="ignore"):
+            pred = np.exp(theta[:, 0:1] + theta[:, 1:2] * logx)
+        return pred, (np.stack([pred, pred * logx], axis=1) if with_jac else None)
+
+    @staticmethod
+    def params(t):
+        return {"beta": float(np.exp(t[0])), "c": float(t[1])}
+
+    @staticmethod
+    def starts(logx, y, eps0):
+        c = np.linspace(-3.0, 1.0, 41)
+        return np.column_stack([np.mean(np.log(y) - c[:, None] * logx, axis=1), c])
+
+
+class _M2Model:
+    """y = eps_inf + exp(log beta + c log x); theta = (eps_inf, log beta, c), eps_inf >= 0 by a bound."""
+
+    n_params = 3
+
+    @staticmethod
+    def pred_jac(theta, logx, with_jac=True):
+        with np.errstate(over="ignore"):
+            g = np.exp(theta[:, 1:2] + theta[:, 2:3] * logx)
+        pred = theta[:, 0:1] + g
+        return pred, (np.stack([np.ones_like(g), g, g * logx], axis=1) if with_jac else None)
+
+    bounds = (np.array([0.0, -np.inf, -np.inf]), np.full(3, np.inf))
+
+    @staticmethod
+    def params(t):
+        return {"eps_inf": float(t[0]), "beta": float(np.exp(t[1])), "c": float(t[2])}
+
+    @staticmethod
+    def starts(logx, y, eps0):
+        e, c = np.meshgrid(y.min() * np.array([0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 0.99]), np.linspace(-3, 0.5, 36))
+        e, c = e.ravel(), c.ravel()
+        logb = np.mean(np.log(y - e[:, None]) - c[:, None] * logx, axis=1)
+        return np.column_stack([e, logb, c])
+
+
+class _M3Model:
+    """y = exp(log beta + c log(1/x + gamma)); theta = (log beta, log gamma, c)."""
+
+    n_params = 3
+
+    @staticmethod
+    def pred_jac(theta, logx, with_jac=True):
+        gamma = np.exp(theta[:, 1:2])
+        v = np.exp(-logx) + gamma
+        with np.errstate(over="ignore"):
+            pred = np.exp(theta[:, 0:1] + theta[:, 2:3] * np.log(v))
+        if not with_jac:
+            return pred, None
+        return pred, np.stack([pred, pred * theta[:, 2:3] * gamma / v, pred * np.log(v)], axis=1)
+
+    @staticmethod
+    def params(t):
+        return {"beta": float(np.exp(t[0])), "gamma": float(np.exp(t[1])), "c": float(t[2])}
+
+    @staticmethod
+    def starts(logx, y, eps0):
+        g, c = np.meshgrid(np.geomspace(1e-3 * np.exp(-logx.max()), 1e2 * np.exp(-logx.min()), 21),
+                           np.linspace(-1.0, 3.0, 41))
+        g, c = g.ravel(), c.ravel()
+        logv = np.log(np.exp(-logx) + g[:, None])
+        return np.column_stack([np.mean(np.log(y) - c[:, None] * logv, axis=1), np.log(g), c])
+
+
+_M4_MAX_ALPHA = 10.0
+_M4_MAX_LOG_BETA = 300.0
+
+
+class _M4Model:
+    """(y - eps_inf)/(eps0 - y)^alpha = exp(log beta + c log x); theta = (eps_inf, log beta, c, alpha) with
+    0 <= eps_inf < eps0 and alpha >= 0 by bounds; derivatives by implicit differentiation."""
+
+    n_params = 4
+
+    def __init__(self, eps0):
+        self.eps0 = eps0
+        # alpha and beta can run off together to infinity along a valley of near-equal fits: keep them finite
+        self.bounds = (np.array([0.0, -_M4_MAX_LOG_BETA, -np.inf, 0.0]),
+                       np.array([eps0 * (1 - 1e-9), _M4_MAX_LOG_BETA, np.inf, _M4_MAX_ALPHA]))
+
+    def pred_jac(self, theta, logx, with_jac=True):
+        from .laws import _m4_solve
+
+        e_inf, alpha = theta[:, 0:1], theta[:, 3:4]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            pred = _m4_solve(theta[:, 1:2] + theta[:, 2:3] * logx, e_inf, self.eps0, alpha)
+            if not with_jac:
+                return pred, None
+            u, v = pred - e_inf, self.eps0 - pred
+            g_eps = 1.0 / u + np.where(alpha > 0, alpha / v, 0.0)
+            log_v = np.where(v > 0, np.log(np.where(v > 0, v, 1.0)), 0.0)
+            jac = np.stack([1.0 / u, np.ones_like(u), np.broadcast_to(logx, u.shape), log_v], axis=1) / g_eps[:, None]
+        return pred, jac
+
+
+    @staticmethod
+    def params(t):
+        return {"eps_inf": float(t[0]), "beta": float(np.exp(t[1])), "c": float(t[2]), "alpha": float(t[3])}
+
+    @staticmethod
+    def starts(logx, y, eps0):
+        e, al, c = np.meshgrid(y.min() * np.array([0.0, 0.4, 0.8, 0.95]), [0.0, 0.1, 0.3, 1.0, 3.0],
+                               np.linspace(-3, 0.5, 36))
+        e, al, c = e.ravel(), al.ravel(), c.ravel()
+        logb = np.mean(np.log(y - e[:, None]) - al[:, None] * np.log(eps0 - y) - c[:, None] * logx, axis=1)
+        return np.column_stack([e, logb, c, al])
+
+
+_BASELINES = {"M1": (_M1Model, m1), "M2": (_M2Model, m2), "M3": (_M3Model, m3), "M4": (_M4Model, m4)}
+BASELINE_FORMS = tuple(_BASELINES)
+"""Names of the baselines of Alabdulmohsin et al. :cite:p:`alabdulmohsin2022revisiting`: ``"M1"`` to ``"M4"``."""
+
+
+@dataclass(frozen=True)
+class BaselineFit(_CurveFit):
+    r"""Result of :func:`fit_baseline`: one of the forms M1–M4 of Alabdulmohsin et al.
+    (:func:`book_utils.laws.m1` to :func:`book_utils.laws.m4`).
+
+    Attributes
+    ----------
+    form : str
+        ``"M1"``, ``"M2"``, ``"M3"`` or ``"M4"``.
+    params : dict
+        The fitted parameters as keyword arguments of the form's function in :mod:`book_utils.laws` (``eps0``
+        included for M4).
+    objective, offset, converged, n_iter, x, y
+        As in :class:`BNSLFit`.
+    """
+
+    form: str = "M1"
+    params: dict = field(default_factory=dict)
+
+    def predict(self, x):
+        """The fitted law at ``x`` (> 0)."""
+        return _BASELINES[self.form][1](x, **self.params)
+
+
+def fit_baseline(form, x, y, *, eps0=None, offset=1.0, keep=16):
+    r"""Fit one of the baselines M1–M4 of Alabdulmohsin et al. :cite:p:`alabdulmohsin2022revisiting` by the same
+    objective as :func:`fit_bnsl`, :math:`\mathrm{mean}_i(\log(\hat y_i + o) - \log(y_i + o))^2`, so that
+    extrapolation compares forms rather than fitting procedures. (Alabdulmohsin et al. fit each form their own
+    way; the forms, not their estimators, are what this book compares.)
+
+    A grid of starts (exponents, floors, and for M4 the shape :math:`\alpha`), each completed by the amplitude
+    that matches the data on average, is screened and the best ``keep`` are polished by the batched
+    Levenberg–Marquardt solver, floors kept in range by bounds (and for M4, :math:`0 \le \alpha \le 10` and
+    :math:`|\log\beta| \le 300`: without them the fit can drift along a valley where both grow without limit).
+
+    Parameters
+    ----------
+    form : {"M1", "M2", "M3", "M4"}
+        The functional form (:func:`book_utils.laws.m1` ... :func:`book_utils.laws.m4`).
+    x, y : array_like
+        Data, > 0, 1-D, with more distinct ``x`` than the form has parameters.
+    eps0 : float, optional
+        M4 only (required there): the random-guess error or loss, > max(y).
+    offset : float
+        The ``o`` inside the logarithms, >= 0 (1, as for the BNSL fits).
+    keep : int
+        Starts polished, >= 1.
+
+    Returns
+    -------
+    BaselineFit
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.geomspace(10, 1e4, 12)
+    >>> fit = fit_baseline("M2", x, 0.2 + 3.0 * x**-0.5)
+    >>> {k: round(v, 4) for k, v in fit.params.items()}
+    {'eps_inf': 0.2, 'beta': 3.0, 'c': -0.5}
+    """
+    one_of("form", form, BASELINE_FORMS)
+    cls = _BASELINES[form][0]
+    if form == "M4":
+        if eps0 is None:
+            raise ValueError("M4 needs eps0, the error or loss of a random guess (the curve's ceiling)")
+        eps0 = as_scalar("eps0", eps0, positive=True)
+        model = cls(eps0)
+    else:
+        if eps0 is not None:
+            raise ValueError(f"eps0 is a parameter of M4 only; got eps0={eps0!r} for {form}")
+        model = cls()
+    x, y, offset = _check_curve(x, y, model.n_params, offset)
+    if form == "M4" and eps0 <= y.max():
+        raise ValueError(f"eps0 must exceed every y (it is the random-guess ceiling); got eps0={eps0!r}, "
+                         f"max(y)={y.max()!r}")
+    keep = as_int("keep", keep, minimum=1)
+    logx = np.log(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        starts = model.starts(logx, y, eps0)
+    starts = starts[np.all(np.isfinite(starts), axis=1)]
+    theta, f, n_iter, conv = _polish(model, starts, logx, y, offset, keep)
+    params = model.params(theta) | ({"eps0": eps0} if form == "M4" else {})
+    return BaselineFit(objective=f, offset=offset, converged=conv, n_iter=n_iter, x=x, y=y, form=form,
+                       params=params)
+
+
+@dataclass(frozen=True)
+class Extrapolation:
+    """Result of :func:`compare_extrapolation`: every form fitted to the first ``n_train`` points and scored on
+    the rest.
+
+    Attributes
+    ----------
+    n_train : int
+        Points fitted (the smallest ``x``); the others are held out.
+    fits : dict
+        ``{form: fit}``, a :class:`BNSLFit` under ``"BNSL"`` and :class:`BaselineFit` under ``"M1"`` ... ``"M4"``.
+    train_rmsle, test_rmsle : dict
+        ``{form: RMSLE}`` on the fitted and on the held-out points.
+    """
+
+    n_train: int
+    fits: dict
+    train_rmsle: dict
+    test_rmsle: dict
+
+    @property
+    def best(self) -> str:
+        """The form with the lowest held-out RMSLE."""
+        return min(self.test_rmsle, key=self.test_rmsle.get)
+
+
+def compare_extrapolation(x, y, n_train, *, forms=None, n_breaks=1, eps0=None, offset=1.0, seed=0):
+    r"""Caballero et al.'s extrapolation test :cite:p:`caballero2023broken`: fit each form to the points with the
+    ``n_train`` smallest ``x`` and score its RMSLE (:meth:`BNSLFit.rmsle`) on the larger, held-out ones.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The whole curve, > 0, 1-D (sorted here by ``x``).
+    n_train : int
+        Points to fit; at least one more than the largest form has parameters and fewer than ``len(x)``.
+    forms : sequence of str, optional
+        Among ``"BNSL"``, ``"M1"`` ... ``"M4"``; default all (M4 only if ``eps0`` is given).
+    n_breaks : int
+        Breaks of the BNSL fit.
+    eps0 : float, optional
+        Random-guess error for M4.
+    offset : float
+        The ``o`` of the fitting objective (:func:`fit_bnsl`).
+    seed : int
+        Seed of the BNSL fit's starts.
+
+    Returns
+    -------
+    Extrapolation
+    """
+    x, y = paired_1d("x", x, "y", y, min_points=2)
+    order = np.argsort(x, kind="stable")
+    x, y = x[order], y[order]
+    n_train = as_int("n_train", n_train, minimum=1)
+    if n_train >= x.size:
+        raise ValueError(f"n_train must leave points to extrapolate to; got n_train={n_train} of {x.size} points")
+    if forms is None:
+        forms = ("BNSL", *BASELINE_FORMS[:3], *(("M4",) if eps0 is not None else ()))
+    forms = tuple(forms)
+    for form in forms:
+        one_of("form", form, ("BNSL", *BASELINE_FORMS))
+    fits = {}
+    for form in forms:
+        if form == "BNSL":
+            fits[form] = fit_bnsl(x[:n_train], y[:n_train], n_breaks, seed=seed, offset=offset)
+        else:
+            fits[form] = fit_baseline(form, x[:n_train], y[:n_train], eps0=eps0 if form == "M4" else None,
+                                      offset=offset)
+    train = {k: fit.train_rmsle for k, fit in fits.items()}
+    test = {k: fit.rmsle(x[n_train:], y[n_train:]) for k, fit in fits.items()}
+    return Extrapolation(n_train=n_train, fits=fits, train_rmsle=train, test_rmsle=test)

@@ -54,7 +54,7 @@ from scipy.special import gamma, gammaincc, zeta
 from ._validation import as_float_array, as_int, as_scalar
 from .compute import FLOPS_PER_PARAM_TOKEN
 
-__all__ = ["ScalingLab", "Runs"]
+__all__ = ["ScalingLab", "Runs", "FeatureCurve", "random_features_curve"]
 
 _FINAL_LR_FRACTION = 0.1  # cosine decay to 10% of the peak, as Hoffmann et al.
 _MEAN_LR_FACTOR = (1 + _FINAL_LR_FRACTION) / 2  # mean of that schedule over the run, as a fraction of the peak
@@ -415,3 +415,115 @@ def _record_steps(steps, n_records):
     ending at the last step; repeated when a run is shorter than ``n_records`` steps."""
     frac = np.geomspace(1.0 / 64, 1.0, n_records) if n_records > 1 else np.ones(1)
     return np.maximum(0, np.ceil(frac[None, :] * steps[:, None]).astype(int) - 1)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Chapter 3 (Broken Neural Scaling Laws): a non-monotonic scaling curve, computed.
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeatureCurve:
+    """Result of :func:`random_features_curve`.
+
+    Attributes
+    ----------
+    widths : numpy.ndarray
+        Number of random features of each model.
+    test_error : numpy.ndarray
+        Test mean squared error against the noise-free target, averaged over draws (the curve to fit).
+    train_error : numpy.ndarray
+        Training mean squared error, averaged over draws (zero, to rounding, once ``width >= n_train``).
+    test_error_draws : numpy.ndarray
+        Test error of each draw, shape ``(n_draws, widths)``.
+    n_train : int
+        Training samples: the interpolation threshold is ``width == n_train``.
+    """
+
+    widths: np.ndarray
+    test_error: np.ndarray
+    train_error: np.ndarray
+    test_error_draws: np.ndarray = field(repr=False)
+    n_train: int = 0
+
+
+def random_features_curve(widths, *, n_train=100, dim=20, noise=0.1, ridge=0.0, n_test=1000, n_draws=8, seed=0):
+    r"""Test error of minimum-norm least squares on random ReLU features, against the number of features: the
+    double-descent curve of Belkin et al. and Mei & Montanari :cite:p:`belkin2019reconciling,mei2022generalization`.
+
+    Inputs :math:`z \in \mathbb R^{d}` are standard Gaussian; the target is
+    :math:`f^*(z) = w^{*\top} z + 0.3\tanh(2 z_1)` with :math:`w^* \sim \mathcal N(0, I/d)`, observed with Gaussian
+    noise of standard deviation ``noise``. A model of width :math:`p` has features
+    :math:`\phi_j(z) = \max(0, v_j^\top z)`, :math:`v_j \sim \mathcal N(0, I/d)`, and output weights fitted by
+    least squares on ``n_train`` samples, the minimum-norm solution when :math:`p \ge n` (``numpy.linalg.lstsq``),
+    or by ridge regression, :math:`\min_a \lVert \Phi a - y\rVert^2/n + \lambda\lVert a\rVert^2`, if
+    ``ridge`` :math:`= \lambda > 0`; a well-chosen ridge flattens the peak :cite:p:`nakkiran2021optimal`.
+    Wider models reuse the narrower models' features, so each draw traces one nested family. The test error
+    falls, rises to a peak at the interpolation threshold :math:`p = n` (where the fit must pass through every
+    noisy point with barely enough features), then falls again.
+
+    Parameters
+    ----------
+    widths : array_like of int
+        Numbers of features, >= 1, at most 20,000.
+    n_train : int
+        Training samples, >= 2.
+    dim : int
+        Input dimension, >= 1.
+    noise : float
+        Standard deviation of the label noise, >= 0.
+    ridge : float
+        Ridge penalty :math:`\lambda`, >= 0 (0: minimum-norm least squares).
+    n_test : int
+        Test samples per draw, >= 1.
+    n_draws : int
+        Independent draws (data, features, teacher) averaged, >= 1.
+    seed : int
+        Seed of the random generator.
+
+    Returns
+    -------
+    FeatureCurve
+
+    Examples
+    --------
+    >>> curve = random_features_curve([20, 100, 800], n_draws=4)
+    >>> bool(curve.test_error[1] > curve.test_error[0] > curve.test_error[2])   # the peak at p = n_train = 100
+    True
+    """
+    widths = as_float_array("widths", widths, positive=True).ravel()
+    if np.any(widths != np.round(widths)) or widths.max() > 20_000:
+        raise ValueError("widths must be whole numbers of features, at most 20,000")
+    widths = widths.astype(int)
+    n_train = as_int("n_train", n_train, minimum=2)
+    dim = as_int("dim", dim, minimum=1)
+    noise = as_scalar("noise", noise, nonnegative=True)
+    ridge = as_scalar("ridge", ridge, nonnegative=True)
+    n_test = as_int("n_test", n_test, minimum=1)
+    n_draws = as_int("n_draws", n_draws, minimum=1)
+    rng = np.random.default_rng(as_int("seed", seed))
+    test = np.empty((n_draws, widths.size))
+    train = np.empty((n_draws, widths.size))
+    for k in range(n_draws):
+        w_star = rng.standard_normal(dim) / np.sqrt(dim)
+        Z = rng.standard_normal((n_train + n_test, dim))
+        target = Z @ w_star + 0.3 * np.tanh(2.0 * Z[:, 0])
+        y = target[:n_train] + noise * rng.standard_normal(n_train)
+        features = np.maximum(Z @ (rng.standard_normal((dim, widths.max())) / np.sqrt(dim)), 0.0)
+        for j, p in enumerate(widths):
+            coef = _least_squares(features[:n_train, :p], y, ridge)
+            train[k, j] = np.mean((features[:n_train, :p] @ coef - y) ** 2)
+            test[k, j] = np.mean((features[n_train:, :p] @ coef - target[n_train:]) ** 2)
+    return FeatureCurve(widths=widths, test_error=test.mean(axis=0), train_error=train.mean(axis=0),
+                        test_error_draws=test, n_train=n_train)
+
+
+def _least_squares(F, y, ridge):
+    """Minimum-norm least squares (``ridge == 0``) or ridge regression with penalty ``ridge * n``, in the primal
+    (``p < n``) or dual (``p >= n``) form, whichever solves the smaller system."""
+    if ridge == 0.0:
+        return np.linalg.lstsq(F, y, rcond=None)[0]
+    n, p = F.shape
+    if p < n:
+        return np.linalg.solve(F.T @ F + ridge * n * np.eye(p), F.T @ y)
+    return F.T @ np.linalg.solve(F @ F.T + ridge * n * np.eye(n), y)

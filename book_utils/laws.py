@@ -3,7 +3,9 @@
 Introduced in chapter 0 (Foundations): :func:`power_law`, :func:`saturating_power_law`, :func:`scale_to_reach`,
 :func:`local_exponent`. Chapter 1 (Kaplan et al. 2020) adds :func:`kaplan_loss_n`, :func:`kaplan_loss_d`,
 :func:`kaplan_loss_c`, :func:`kaplan_loss_nd`, :func:`kaplan_loss_ns`, :func:`critical_batch_size`,
-:func:`kaplan_overfitting` and :func:`kaplan_data_requirement`. Chapter 2 (Chinchilla) adds :func:`chinchilla_loss`.
+:func:`kaplan_overfitting` and :func:`kaplan_data_requirement`. Chapter 2 (Chinchilla) adds :func:`chinchilla_loss`,
+:func:`effective_data` and :func:`data_constrained_loss`; chapter 3 (Broken Neural Scaling Laws) adds :func:`bnsl`,
+:func:`bnsl_segments` and the baselines :func:`m1`, :func:`m2`, :func:`m3`, :func:`m4`.
 
 Conventions: ``x`` is a scale (parameters, tokens, FLOPs), always > 0; exponents are written with the minus sign
 outside, so a *positive* ``alpha`` means the quantity *falls* with scale, as loss does.
@@ -18,7 +20,8 @@ from .published import KAPLAN, MUENNIGHOFF_FIT, as_floats
 
 __all__ = ["power_law", "saturating_power_law", "scale_to_reach", "local_exponent", "kaplan_loss_n", "kaplan_loss_d",
            "kaplan_loss_c", "kaplan_loss_nd", "kaplan_loss_ns", "critical_batch_size", "kaplan_overfitting",
-           "kaplan_data_requirement", "chinchilla_loss", "effective_data", "data_constrained_loss"]
+           "kaplan_data_requirement", "chinchilla_loss", "effective_data", "data_constrained_loss", "bnsl",
+           "bnsl_segments", "m1", "m2", "m3", "m4"]
 
 _PF_DAY = 8.64e19  # FLOPs per PF-day (book_utils.compute.PF_DAY; repeated here to keep laws free of compute)
 
@@ -577,3 +580,267 @@ def data_constrained_loss(N, D, U_D, **params):
     n_eff = _effective(N, U_N, p["R_N_star"])
     d_eff = _effective(D, U, p["R_D_star"])
     return _out(p["E"] + p["A"] * n_eff ** -a + p["B"] * d_eff ** -b)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 3: Broken Neural Scaling Laws (Caballero et al. 2023) and the baselines M1-M4 (Alabdulmohsin et al. 2022).
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _bnsl_args(a, b, c0, c, d, f):
+    """Validated BNSL parameters; ``c, d, f`` as 1-D float arrays of one length (scalars mean one break)."""
+    a = as_scalar("a", a)
+    b = as_scalar("b", b, positive=True)
+    c0 = as_scalar("c0", c0)
+    arrays = []
+    for name, value, positive in (("c", c, False), ("d", d, True), ("f", f, True)):
+        arr = np.atleast_1d(np.asarray(value, dtype=float) if np.size(value) else np.zeros(0))
+        if arr.ndim != 1:
+            raise ValueError(f"{name} must be a sequence (one value per break); got shape {arr.shape}")
+        if arr.size:
+            arr = as_float_array(name, arr, positive=positive)
+        arrays.append(arr)
+    c, d, f = arrays
+    if not c.size == d.size == f.size:
+        raise ValueError(f"c, d and f need one value per break; got lengths {c.size}, {d.size} and {f.size}")
+    return a, b, c0, c, d, f
+
+
+def _log_bnsl_excess(logx, logb, c0, c, d, f):
+    """log(y - a) of a BNSL on ``logx`` (any shape), computed with a stable softplus:
+    log(1 + (x/d)^(1/f)) = logaddexp(0, (log x - log d)/f)."""
+    out = logb - c0 * logx
+    for ci, di, fi in zip(c, d, f, strict=True):
+        out = out - ci * fi * np.logaddexp(0.0, (logx - np.log(di)) / fi)
+    return out
+
+
+def bnsl(x, a, b, c0, c, d, f):
+    r"""A broken neural scaling law (BNSL) with :math:`n` breaks, the functional form of Caballero et al.'s
+    Section 2 :cite:p:`caballero2023broken`:
+
+    .. math:: y = a + b\,x^{-c_0} \prod_{i=1}^{n} \Bigl(1 + \bigl(x/d_i\bigr)^{1/f_i}\Bigr)^{-c_i f_i}.
+
+    On log-log axes :math:`y - a` is a chain of :math:`n+1` straight segments joined by smooth breaks. Well below
+    :math:`d_i` break :math:`i`'s factor is about 1; well above it is about :math:`(x/d_i)^{-c_i}`, so after break
+    :math:`i` the slope of :math:`\log(y-a)` is :math:`-(c_0 + c_1 + \dots + c_i)` (:func:`bnsl_segments`). At
+    :math:`x = d_i` the factor equals :math:`2^{-c_i f_i}`. A negative :math:`c_i` turns the curve upward (double
+    descent); a small :math:`f_i` makes the break sharp.
+
+    Parameters
+    ----------
+    x : array_like
+        Scale (parameters, data, compute, ...), > 0.
+    a : float
+        The limit of ``y`` as ``x`` grows, if the slopes add up to a fall (:math:`\sum_i c_i > 0`); units of ``y``.
+    b : float
+        Amplitude, > 0: the offset of the first segment on log-log axes (``y - a`` at ``x = 1`` before any break).
+    c0 : float
+        Slope of the first segment (a positive ``c0`` falls).
+    c, d, f : sequence of float
+        One entry per break (empty for a plain power law plus constant): the change of slope ``c[i]``, the location
+        ``d[i] > 0`` (units of ``x``), and the sharpness ``f[i] > 0`` (smaller is sharper).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        ``y``, same shape as ``x``.
+
+    Examples
+    --------
+    >>> round(bnsl(100.0, a=0.0, b=1.0, c0=0.0, c=[1.0], d=[100.0], f=[1.0]), 6)   # 2**-(c f) at x = d
+    0.5
+    >>> bnsl([1.0, 10.0], a=1.0, b=2.0, c0=1.0, c=[], d=[], f=[]).tolist()           # no break: a + b x^-c0
+    [3.0, 1.2]
+    """
+    x = as_float_array("x", x, positive=True)
+    a, b, c0, c, d, f = _bnsl_args(a, b, c0, c, d, f)
+    with np.errstate(over="ignore", under="ignore"):
+        return _out(a + np.exp(_log_bnsl_excess(np.log(x), np.log(b), c0, c, d, f)))
+
+
+def bnsl_segments(b, c0, c, d, f):
+    r"""The power-law segments of a BNSL: asymptotes :math:`y - a \approx B_k\,x^{-s_k}`, :math:`k = 0, \dots, n`.
+
+    Segment :math:`k` (after break :math:`k`, before break :math:`k+1`) has slope
+    :math:`s_k = c_0 + c_1 + \dots + c_k` and amplitude :math:`B_k = b \prod_{i \le k} d_i^{\,c_i}`, because well
+    above :math:`d_i` the factor of break :math:`i` tends to :math:`(x/d_i)^{-c_i}`
+    :cite:p:`caballero2023broken`. The segments are the straight lines a BNSL bends between on log-log axes
+    (Caballero et al.'s Figure 1). Breaks are taken in the order given, which should be increasing ``d``.
+
+    Parameters
+    ----------
+    b, c0, c, d, f : as in :func:`bnsl` (``f`` is only validated: a segment does not depend on sharpness).
+
+    Returns
+    -------
+    amplitudes, slopes : numpy.ndarray
+        ``B_k`` and ``s_k``, each of length ``n + 1``.
+
+    Examples
+    --------
+    >>> B, s = bnsl_segments(b=1.0, c0=0.5, c=[1.0], d=[100.0], f=[0.1])
+    >>> B.round(9).tolist(), s.tolist()
+    ([1.0, 100.0], [0.5, 1.5])
+    """
+    _, b, c0, c, d, f = _bnsl_args(0.0, b, c0, c, d, f)
+    slopes = c0 + np.concatenate([[0.0], np.cumsum(c)])
+    amplitudes = b * np.exp(np.concatenate([[0.0], np.cumsum(c * np.log(d))]))
+    return amplitudes, slopes
+
+
+def m1(x, beta, c):
+    r"""Baseline M1 of Alabdulmohsin et al. :cite:p:`alabdulmohsin2022revisiting`: a pure power law,
+    :math:`\varepsilon = \beta x^{c}`.
+
+    The baselines keep their authors' sign convention: the exponent ``c`` is *negative* for a falling curve (the
+    opposite of :func:`power_law` and :func:`bnsl`).
+
+    Parameters
+    ----------
+    x : array_like
+        Scale, > 0.
+    beta : float
+        Amplitude, > 0.
+    c : float
+        Exponent (< 0 for a falling curve).
+
+    Examples
+    --------
+    >>> float(m1(100.0, beta=2.0, c=-0.5))
+    0.2
+    """
+    x = as_float_array("x", x, positive=True)
+    return _out(as_scalar("beta", beta, positive=True) * x ** as_scalar("c", c))
+
+
+def m2(x, eps_inf, beta, c):
+    r"""Baseline M2 of Alabdulmohsin et al. :cite:p:`alabdulmohsin2022revisiting`: a power law plus a floor,
+    :math:`\varepsilon = \varepsilon_\infty + \beta x^{c}` (:func:`saturating_power_law` with ``c = -alpha``).
+
+    Parameters
+    ----------
+    x : array_like
+        Scale, > 0.
+    eps_inf : float
+        The floor, >= 0 (units of the error or loss).
+    beta : float
+        Amplitude, > 0.
+    c : float
+        Exponent (< 0 for a falling curve).
+
+    Examples
+    --------
+    >>> round(m2(100.0, eps_inf=0.1, beta=2.0, c=-0.5), 12)
+    0.3
+    """
+    x = as_float_array("x", x, positive=True)
+    eps_inf = as_scalar("eps_inf", eps_inf, nonnegative=True)
+    return _out(eps_inf + as_scalar("beta", beta, positive=True) * x ** as_scalar("c", c))
+
+
+def m3(x, beta, gamma, c):
+    r"""Baseline M3 of Alabdulmohsin et al. :cite:p:`alabdulmohsin2022revisiting`, the form of Zhai et al.
+    :cite:p:`zhai2022scaling`: :math:`\varepsilon = \beta\,(x^{-1} + \gamma)^{c}`.
+
+    For :math:`x \ll 1/\gamma` it is the power law :math:`\beta x^{-c}`; as :math:`x \to \infty` it saturates at
+    :math:`\beta\gamma^{c}`.
+
+    Parameters
+    ----------
+    x : array_like
+        Scale, > 0.
+    beta : float
+        Amplitude, > 0.
+    gamma : float
+        Saturation scale, >= 0 (units of 1/x).
+    c : float
+        Exponent (> 0 for a falling curve in this form, since :math:`x^{-1}` falls).
+
+    Examples
+    --------
+    >>> float(m3(100.0, beta=1.0, gamma=0.0, c=0.5))
+    0.1
+    """
+    x = as_float_array("x", x, positive=True)
+    beta = as_scalar("beta", beta, positive=True)
+    gamma = as_scalar("gamma", gamma, nonnegative=True)
+    return _out(beta * (1.0 / x + gamma) ** as_scalar("c", c))
+
+
+def _m4_solve(t, eps_inf, eps0, alpha):
+    r"""Solve :math:`\log(\varepsilon-\varepsilon_\infty) - \alpha\log(\varepsilon_0-\varepsilon) = t` for
+    :math:`\varepsilon \in (\varepsilon_\infty, \varepsilon_0)`, elementwise (all arguments broadcast).
+
+    With :math:`\varepsilon = \varepsilon_\infty + \Delta\,\sigma(s)` (:math:`\Delta = \varepsilon_0 -
+    \varepsilon_\infty`, :math:`\sigma` the logistic function) the left side is
+    :math:`h(s) = (1-\alpha)\log\Delta - \mathrm{softplus}(-s) + \alpha\,\mathrm{softplus}(s)`, increasing in
+    :math:`s` with :math:`h'(s) = \sigma(-s) + \alpha\sigma(s) > 0`: Newton steps, safeguarded by bisection.
+    Where :math:`\alpha = 0` the equation is explicit (M2): :math:`\varepsilon = \varepsilon_\infty + e^t`.
+    """
+    t, eps_inf, eps0, alpha = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, eps_inf, eps0, alpha)))
+    explicit = alpha <= 0
+    alpha = np.where(explicit, 1.0, alpha)  # explicit rows are answered at the end; keep the iteration finite
+    delta = eps0 - eps_inf
+    T = t - (1.0 - alpha) * np.log(delta)
+    reach = np.abs(T) * np.maximum(1.0, 1.0 / alpha) + 2.0
+    lo, hi = -reach, reach  # h(s) - T changes sign in here (|softplus - relu| <= log 2)
+    s = np.clip(T, lo, hi)
+    for _ in range(200):
+        sp_neg, sp_pos = np.logaddexp(0.0, -s), np.logaddexp(0.0, s)
+        g = -sp_neg + alpha * sp_pos - T
+        lo = np.where(g < 0, s, lo)
+        hi = np.where(g > 0, s, hi)
+        dg = np.exp(-sp_pos) + alpha * np.exp(-sp_neg)  # sigma(-s) + alpha sigma(s)
+        newton = s - g / dg
+        inside = (newton > lo) & (newton < hi)
+        s_new = np.where(inside, newton, 0.5 * (lo + hi))
+        if np.all(np.abs(s_new - s) <= 1e-13 * (1.0 + np.abs(s))):
+            s = s_new
+            break
+        s = s_new
+    with np.errstate(over="ignore"):
+        return np.where(explicit, eps_inf + np.exp(t), eps_inf + delta / (1.0 + np.exp(-s)))  # alpha = 0: M2
+
+
+def m4(x, eps_inf, eps0, beta, c, alpha):
+    r"""Baseline M4 of Alabdulmohsin et al. :cite:p:`alabdulmohsin2022revisiting`, defined implicitly:
+
+    .. math:: \frac{\varepsilon - \varepsilon_\infty}{(\varepsilon_0 - \varepsilon)^{\alpha}} = \beta x^{c},
+
+    with :math:`\varepsilon_0` the error of a random guess. Between :math:`\varepsilon_0` (small :math:`x`) and
+    :math:`\varepsilon_\infty` (large :math:`x`) the curve is a sigmoid on log-log axes; :math:`\alpha = 0` gives
+    M2. The equation has one solution in :math:`(\varepsilon_\infty, \varepsilon_0)`, found by a safeguarded
+    Newton iteration.
+
+    Parameters
+    ----------
+    x : array_like
+        Scale, > 0.
+    eps_inf : float
+        The floor, >= 0 and < ``eps0``.
+    eps0 : float
+        The random-guess error or loss (the curve's ceiling), > ``eps_inf``.
+    beta : float
+        Amplitude, > 0.
+    c : float
+        Exponent (< 0 for a falling curve).
+    alpha : float
+        Shape of the approach to ``eps0``, >= 0.
+
+    Examples
+    --------
+    >>> round(m4(100.0, eps_inf=0.1, eps0=1.0, beta=2.0, c=-0.5, alpha=0.0), 12)   # alpha = 0 is M2
+    0.3
+    >>> e = m4(100.0, eps_inf=0.1, eps0=1.0, beta=2.0, c=-0.5, alpha=1.0)
+    >>> round((e - 0.1) / (1.0 - e), 12)                                     # solves the defining equation
+    0.2
+    """
+    x = as_float_array("x", x, positive=True)
+    eps_inf = as_scalar("eps_inf", eps_inf, nonnegative=True)
+    eps0 = as_scalar("eps0", eps0, positive=True)
+    if eps0 <= eps_inf:
+        raise ValueError(f"eps0 (the random-guess error) must exceed eps_inf; got eps0={eps0!r}, eps_inf={eps_inf!r}")
+    beta, c = as_scalar("beta", beta, positive=True), as_scalar("c", c)
+    alpha = as_scalar("alpha", alpha, nonnegative=True)
+    return _out(_m4_solve(np.log(beta) + c * np.log(x), eps_inf, eps0, alpha))

@@ -13,7 +13,8 @@ __all__ = ["Constant", "TrainedModel", "as_floats", "GPT3", "GOPHER", "CHINCHILL
            "KAPLAN_N_C", "HOFFMANN_APPROACH3", "HOFFMANN_APPROACH3_UNROUNDED", "HOFFMANN_TABLE2",
            "HOFFMANN_TABLE3", "EPOCH_FIT", "EPOCH_INTERVALS", "MUENNIGHOFF_FIT", "PORIAN_STEPS", "KAPLAN",
            "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE", "PEARCE_EMBEDDING_OMEGA",
-           "SARDANA_CHINCHILLA", "SARDANA_FIGURE1", "LLAMA2_7B", "LLAMA3_8B", "OVERTRAINED_MODELS"]
+           "SARDANA_CHINCHILLA", "SARDANA_FIGURE1", "LLAMA2_7B", "LLAMA3_8B", "OVERTRAINED_MODELS",
+           "BNSL_ARITHMETIC_SIMULATION"]
 
 
 @dataclass(frozen=True)
@@ -303,3 +304,22 @@ LLAMA3_8B = TrainedModel("Llama 3 8B", 8e9, 15e12, "dubey2024llama",
                          "section 3 (pre-trained on about 15T multilingual tokens)")
 OVERTRAINED_MODELS = (LLAMA2_7B, LLAMA3_8B)
 """Small models trained far beyond 20 tokens per parameter (nominal sizes as named by their papers)."""
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 3: Broken Neural Scaling Laws.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _b(value):
+    return Constant(value, "caballero2023broken", "Figure 4 (right), noiseless simulation of 4-digit addition; "
+                    "ground truth as set in the authors' code repository")
+
+
+BNSL_ARITHMETIC_SIMULATION = {"a": _b(0.41388453071629455), "b": _b(2.2772722897737556),
+                              "c0": _b(0.055077348404973955), "c1": _b(5.662903816010331),
+                              "d1": _b(612.5836172918001), "f1": _b(0.059193036393742314)}
+"""The one-break BNSL behind Caballero et al.'s noiseless simulation of 4-digit addition (test cross-entropy against
+training-set size, x = 1, 2, ..., 4095): a long, nearly flat segment, then a sharp fall near x = 613. Their code
+fits the points x <= 405 and extrapolates the rest; its comment says that fitting x <= 390 instead shows what
+failure looks like."""

@@ -233,9 +233,11 @@ class Explorer(widgets.VBox):
         Whether the explorer shows precomputed frames switched in the browser (kernel-free mode).
     frames : ipywidgets.Stack or None
         In kernel-free mode, the (nested) stacks of frames; ``None`` in live mode.
+    static_names : tuple of str
+        Controls that move in kernel-free mode (all, unless ``static_controls`` chose fewer).
     """
 
-    def __init__(self, draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80, static=None):
+    def __init__(self, draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80, static=None, static_controls=None):
         if not callable(draw):
             raise ValueError(f"draw must be a function draw(fig) -> update, got {draw!r}")
         controls = list(controls)
@@ -252,6 +254,12 @@ class Explorer(widgets.VBox):
             raise ValueError("draw(fig) must return the function update(**values) that moves the artists")
         self._update = update
         self.specs = {c.name: c for c in controls}
+        if static_controls is None:
+            static_controls = names
+        static_controls = tuple(static_controls)
+        if not static_controls or set(static_controls) - set(names):
+            raise ValueError(f"static_controls must name some of the controls {names}; got {list(static_controls)}")
+        self.static_names = tuple(n for n in names if n in static_controls)
         self.controls = {c.name: c.make_widget() for c in controls}
         width = f"{max(len(w.description) for w in self.controls.values()) * 0.6 + 0.5:.1f}em"
         for w in self.controls.values():  # one label width, so that the sliders line up
@@ -267,14 +275,22 @@ class Explorer(widgets.VBox):
         self._links = []
         self._refresh()
         shown = self.image
+        note = []
         if self.static:
             self.frames = self._frame_stack()
             shown = self.frames
             self.image.value = b""  # not shown: keep the page light (set() still renders into it)
+            fixed = [n for n in names if n not in self.static_names]
+            for n in fixed:  # frozen at their defaults in the published page
+                self.controls[n].layout.display = "none"
+            if fixed:
+                note = [widgets.HTML(f"<i>In this page {', '.join(self.static_names)} move; run the notebook to move "
+                                     f"all {len(names)} controls.</i>")]
         children = []
         if title:
             children.append(widgets.HTML(f"<b>{title}</b>"))
-        children += [widgets.VBox(list(self.controls.values())), shown, self.status]
+        children += [widgets.VBox([self.controls[n] for n in names if not self.static or n in self.static_names]),
+                     *note, shown, self.status]
         super().__init__(children=children)
         for w in self.controls.values():
             w.observe(self._on_change, names="value")
@@ -305,15 +321,17 @@ class Explorer(widgets.VBox):
 
     # -- kernel-free frames ---------------------------------------------------------------------------------------
     def _frame_stack(self):
-        """Render every combination of control positions and nest the frames in Stacks linked to the controls."""
-        specs = list(self.specs.values())
+        """Render every combination of the static controls' positions (the others at their defaults) and nest the
+        frames in Stacks linked to those controls."""
+        specs = [self.specs[n] for n in self.static_names]
+        fixed = {n: spec.value_at(spec.default_index) for n, spec in self.specs.items() if n not in self.static_names}
         total = int(np.prod([spec.n for spec in specs]))
         if total > MAX_STATIC_FRAMES:
             raise ValueError(f"a kernel-free explorer ships at most {MAX_STATIC_FRAMES} frames; these controls have "
                              f"{' x '.join(str(spec.n) for spec in specs)} = {total} positions: use fewer")
         frames = {}
         for idx in itertools.product(*(range(spec.n) for spec in specs)):
-            values = {spec.name: spec.value_at(i) for spec, i in zip(specs, idx, strict=True)}
+            values = fixed | {spec.name: spec.value_at(i) for spec, i in zip(specs, idx, strict=True)}
             frames[idx] = widgets.Image(value=_palette_png(self._render(values)), format="png",
                                         layout=widgets.Layout(max_width="100%", height="auto"))
         return self._nest(specs, (), frames)
@@ -380,7 +398,7 @@ def _palette_png(png: bytes, colors: int = 64) -> bytes:
     return buf.getvalue()
 
 
-def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80, static=None) -> Explorer:
+def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80, static=None, static_controls=None) -> Explorer:
     """Build an :class:`Explorer`: a figure plus controls, redrawn whenever a control moves.
 
     Parameters
@@ -399,6 +417,9 @@ def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80, static=N
         Resolution of the rendered frame (80 keeps frames small and callbacks fast).
     static : bool, optional
         Precompute kernel-free frames (``True``) or run live (``False``); default: :func:`static_mode`.
+    static_controls : sequence of str, optional
+        Names of the controls that move in kernel-free mode (default all). The others stay at their defaults and
+        are hidden there, with a note; use this when all combinations would exceed :data:`MAX_STATIC_FRAMES`.
 
     Returns
     -------
@@ -420,7 +441,8 @@ def explorer(draw, controls, *, title=None, figsize=(7.0, 3.4), dpi=80, static=N
     >>> ex.values
     {'k': 2.0}
     """
-    return Explorer(draw, controls, title=title, figsize=figsize, dpi=dpi, static=static)
+    return Explorer(draw, controls, title=title, figsize=figsize, dpi=dpi, static=static,
+                    static_controls=static_controls)
 
 
 @dataclass(frozen=True)

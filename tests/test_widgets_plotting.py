@@ -292,3 +292,21 @@ def test_static_mode_is_chosen_by_the_environment(monkeypatch):
 def test_static_mode_refuses_too_many_frames():
     with pytest.raises(ValueError, match="at most 64 frames"):
         explorer(make_draw(), [Slider("alpha", 0.1, 1.0, n=9), Slider("A", 0.1, 10, log=True, n=8)], static=True)
+
+
+def test_static_controls_move_a_subset_and_freeze_the_rest():
+    controls = [Slider("alpha", 0.1, 1.0, default=0.4, n=9), Slider("A", 0.1, 10, log=True, n=8)]
+    ex = explorer(make_draw(), controls, static=True, static_controls=["alpha"])  # 9 frames, not 72
+    assert ex.static_names == ("alpha",)
+    assert len(ex.frames.children) == 9 and len(ex._links) == 1
+    shown = ex.children[0].children
+    assert ex.controls["alpha"] in shown and ex.controls["A"] not in shown
+    assert any("run the notebook" in getattr(w, "value", "") for w in ex.children)
+    live = explorer(make_draw(), controls, static=False)  # the frozen control sits at its default in every frame
+    assert bytes(ex.frames.children[0].value).startswith(PNG_MAGIC)
+    assert live.values["A"] == ex.values["A"]
+    assert sweep(ex).ok  # every control still moves in tests
+    with pytest.raises(ValueError, match="static_controls"):
+        explorer(make_draw(), controls, static=True, static_controls=["beta"])
+    with pytest.raises(ValueError, match="static_controls"):
+        explorer(make_draw(), controls, static=True, static_controls=[])
