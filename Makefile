@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/build_time.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/fit_speed.py
+	$(BIN)/python bench/bnsl_speed.py
 
 lock:
 	rm -rf /tmp/scaling-laws-lock && $(PYTHON) -m venv /tmp/scaling-laws-lock

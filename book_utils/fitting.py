@@ -243,11 +243,13 @@ def _objective(model, theta, logx, logy, y, w, space, loss, delta):
     return np.where(np.isfinite(f), f, np.inf)
 
 
-def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300, ftol=1e-12, xtol=1e-7):
+def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300, ftol=1e-12, xtol=1e-7,
+                 relative=False):
     """Minimise the weighted objective from each row of ``theta0`` (shape S x p). ``w`` has shape (S, n). A model
     with ``bounds = (lower, upper)`` (arrays of length p) is kept in that box: a parameter on a bound whose gradient
     points outward is held there for the step (its row and column of the Gauss-Newton system are decoupled), and
-    trial points are clipped into the box.
+    trial points are clipped into the box. ``relative=True`` measures progress relative to the objective itself
+    rather than to ``1 + objective``, for data fitted almost exactly (objectives far below 1).
 
     Returns (theta, objective, n_iter, converged) with one entry per row.
     """
@@ -297,9 +299,10 @@ def _solve_batch(model, theta0, logx, y, w, *, space, loss, delta, max_iter=300,
         lam[active] = np.where(accept, np.maximum(lam[active] / 3.0, 1e-12), lam[active] * 4.0)
         n_iter[active] += 1
         step_small = np.max(np.abs(step), axis=1) <= xtol * (1.0 + np.max(np.abs(th), axis=1))
-        small = accept & ((f_old - f_new <= ftol * (1.0 + f_old)) | step_small)
+        scale = f_old if relative else 1.0 + f_old
+        small = accept & ((f_old - f_new <= ftol * scale) | step_small)
         stuck = lam[active] > 1e12  # no step downhill exists at machine precision: a (local) minimum
-        grad_small = np.max(np.abs(grad), axis=1) <= 1e-12 * (1.0 + f_old)
+        grad_small = np.max(np.abs(grad), axis=1) <= 1e-12 * scale
         done = small | stuck | grad_small
         converged[active[done]] = True
         active = active[~done]
@@ -1378,7 +1381,7 @@ def _msle(model, theta, logx, y, offset):
     return np.where(np.isfinite(f), f, np.inf)
 
 
-def _polish(model, starts, logx, y, offset, keep):
+def _polish(model, starts, logx, y, offset, keep, max_iter=300):
     """Screen ``starts`` by the objective, run the batched Levenberg–Marquardt solver from the ``keep`` best,
     return (theta, objective, n_iter, converged) of the best."""
     f0 = _msle(model, starts, logx, y, offset)
@@ -1388,9 +1391,10 @@ def _polish(model, starts, logx, y, offset, keep):
         raise ValueError("no starting point gives a finite objective; check that y is a sensible curve")
     w = np.full((order.size, y.size), 1.0 / y.size)
     theta, f, n_iter, conv = _solve_batch(_OffsetLog(model, offset), starts[order], logx, y + offset, w,
-                                          space="log", loss="squared", delta=1.0)
+                                          space="log", loss="squared", delta=1.0, relative=True, max_iter=max_iter)
     best = int(np.argmin(f))
-    return theta[best], float(f[best]), int(n_iter[best]), bool(conv[best])
+    # the solver minimises sum_i w_i r_i^2 / 2; the objective reported is mean_i r_i^2
+    return theta[best], 2.0 * float(f[best]), int(n_iter[best]), bool(conv[best])
 
 
 def _bnsl_starts(model, logx, y, offset, n_starts, rng):

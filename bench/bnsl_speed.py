@@ -1,0 +1,65 @@
+"""Speed and quality of the one-break BNSL fit: ours (seeded random starts completed in closed form, then batched
+bounded Levenberg–Marquardt) against Caballero et al.'s two-stage procedure as their code runs it
+(``scipy.optimize.brute`` over 163,840 grid points, then ``curve_fit``), on the same data, in one run.
+
+Both minimise the same objective, the mean squared error of log(y + 1) (the authors' choice). Curves of about 15
+points, as in the authors' 4-digit-addition fit: a smooth break, a double-descent-like rise, a sharp emergence-like
+break (the authors' own simulated law), a plain power law, each with and without noise. The reference grid search
+runs in one process by default (``--workers -1``: all cores, as the authors ran it).
+
+Run: ``make bench`` (or ``.venv/bin/python bench/bnsl_speed.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from book_utils.fitting import add_log_noise, fit_bnsl, fit_bnsl_reference
+from book_utils.laws import bnsl
+from book_utils.published import BNSL_ARITHMETIC_SIMULATION, as_floats
+
+
+def curves():
+    p = as_floats(BNSL_ARITHMETIC_SIMULATION)
+    sharp = {"a": p["a"], "b": p["b"], "c0": p["c0"], "c": [p["c1"]], "d": [p["d1"]], "f": [p["f1"]]}
+    x_wide = np.geomspace(10, 1e5, 15)
+    laws = [
+        ("smooth break", x_wide, {"a": 0.5, "b": 5.0, "c0": 0.1, "c": [0.6], "d": [1e3], "f": [0.5]}),
+        ("rise (negative c1)", x_wide, {"a": 0.05, "b": 2.0, "c0": 0.3, "c": [-1.5], "d": [1e3], "f": [0.2]}),
+        ("sharp (authors' simulation)", np.linspace(160, 928, 15), sharp),
+        ("power law, no break", np.geomspace(1e2, 1e6, 15), {"a": 0.0, "b": 2.0, "c0": 0.3, "c": [], "d": [], "f": []}),
+    ]
+    for k, (name, x, law) in enumerate(laws):
+        y = bnsl(x, **law)
+        yield name, x, y
+        yield name + ", 2% noise", x, add_log_noise(y, 0.02, seed=k)
+
+
+def timed(f, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = f(*args, **kwargs)
+    return out, time.perf_counter() - t0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=1, help="processes for the reference grid search")
+    args = parser.parse_args()
+    print(f"{'curve (15 points)':<38}{'ours (s)':>9}{'ref (s)':>9}{'ratio':>7}{'MSLE ours':>12}{'MSLE ref':>12}"
+          f"{'ours <= ref':>12}")
+    worst = 0.0
+    for name, x, y in curves():
+        ours, t_ours = timed(fit_bnsl, x, y)
+        ref, t_ref = timed(fit_bnsl_reference, x, y, workers=args.workers)
+        ok = ours.objective <= ref.objective * (1 + 1e-6) + 1e-30
+        worst = max(worst, t_ours)
+        print(f"{name:<38}{t_ours:>9.3f}{t_ref:>9.2f}{t_ref / t_ours:>7.0f}{ours.objective:>12.2e}"
+              f"{ref.objective:>12.2e}{'yes' if ok else 'NO':>12}")
+    print(f"slowest of ours: {worst:.3f} s; reference grid: 163,840 points, workers={args.workers}")
+
+
+if __name__ == "__main__":
+    main()
