@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 VENDOR := _vendor/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# One BLAS thread: the notebooks solve many small systems, for which a second thread only adds contention
+# (on 2 cores a busy neighbour made a random-features cell 8x slower with two threads).
+export OPENBLAS_NUM_THREADS := 1
 
 .PHONY: help book test lab bench clean distclean lock vendor browser
 

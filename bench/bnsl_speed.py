@@ -2,10 +2,12 @@
 bounded Levenberg–Marquardt) against Caballero et al.'s two-stage procedure as their code runs it
 (``scipy.optimize.brute`` over 163,840 grid points, then ``curve_fit``), on the same data, in one run.
 
-Both minimise the same objective, the mean squared error of log(y + 1) (the authors' choice). Curves of about 15
-points, as in the authors' 4-digit-addition fit: a smooth break, a double-descent-like rise, a sharp emergence-like
-break (the authors' own simulated law), a plain power law, each with and without noise. The reference grid search
-runs in one process by default (``--workers -1``: all cores, as the authors ran it).
+Both minimise the same objective, the mean squared error of log(y + 1) (the authors' choice). Curves of 15 points,
+as in the authors' 4-digit-addition fit: a smooth break, a double-descent-like rise, a sharp emergence-like break
+(the authors' own simulated law), a plain power law, each noiseless and with 2% and 5% noise. Ours is run twice:
+with its default floor a >= 0, and with a free (``a_min=None``), as ``curve_fit`` leaves it; "<= ref" compares the
+latter, the same problem. The reference grid search runs in one process by default (``--workers -1``: all cores, as
+the authors ran it; on 2 cores it saves little, each evaluation being tiny).
 
 Run: ``make bench`` (or ``.venv/bin/python bench/bnsl_speed.py``).
 """
@@ -19,12 +21,11 @@ import numpy as np
 
 from book_utils.fitting import add_log_noise, fit_bnsl, fit_bnsl_reference
 from book_utils.laws import bnsl
-from book_utils.published import BNSL_ARITHMETIC_SIMULATION, as_floats
+from book_utils.published import BNSL_ARITHMETIC_SIMULATION, bnsl_kwargs
 
 
 def curves():
-    p = as_floats(BNSL_ARITHMETIC_SIMULATION)
-    sharp = {"a": p["a"], "b": p["b"], "c0": p["c0"], "c": [p["c1"]], "d": [p["d1"]], "f": [p["f1"]]}
+    sharp = bnsl_kwargs(BNSL_ARITHMETIC_SIMULATION)
     x_wide = np.geomspace(10, 1e5, 15)
     laws = [
         ("smooth break", x_wide, {"a": 0.5, "b": 5.0, "c0": 0.1, "c": [0.6], "d": [1e3], "f": [0.5]}),
@@ -35,7 +36,13 @@ def curves():
     for k, (name, x, law) in enumerate(laws):
         y = bnsl(x, **law)
         yield name, x, y
-        yield name + ", 2% noise", x, add_log_noise(y, 0.02, seed=k)
+        for sigma in (0.02, 0.05):
+            yield f"{name}, {sigma:.0%} noise", x, add_log_noise(y, sigma, seed=k)
+
+
+EXACT = 1e-20
+"""Below this mean squared log error a fit reproduces noiseless data to about 1e-10 (relative): both are exact, and
+which of two such numbers is smaller is rounding."""
 
 
 def timed(f, *args, **kwargs):
@@ -48,17 +55,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1, help="processes for the reference grid search")
     args = parser.parse_args()
-    print(f"{'curve (15 points)':<38}{'ours (s)':>9}{'ref (s)':>9}{'ratio':>7}{'MSLE ours':>12}{'MSLE ref':>12}"
-          f"{'ours <= ref':>12}")
-    worst = 0.0
+    print(f"{'curve (15 points)':<38}{'ours (s)':>9}{'ref (s)':>9}{'ratio':>7}{'MSLE ours':>11}{'a free':>11}"
+          f"{'MSLE ref':>11}{'<= ref':>8}")
+    worst, n_ok, n = 0.0, 0, 0
     for name, x, y in curves():
         ours, t_ours = timed(fit_bnsl, x, y)
+        free, t_free = timed(fit_bnsl, x, y, a_min=None)
         ref, t_ref = timed(fit_bnsl_reference, x, y, workers=args.workers)
-        ok = ours.objective <= ref.objective * (1 + 1e-6) + 1e-30
-        worst = max(worst, t_ours)
-        print(f"{name:<38}{t_ours:>9.3f}{t_ref:>9.2f}{t_ref / t_ours:>7.0f}{ours.objective:>12.2e}"
-              f"{ref.objective:>12.2e}{'yes' if ok else 'NO':>12}")
-    print(f"slowest of ours: {worst:.3f} s; reference grid: 163,840 points, workers={args.workers}")
+        exact = max(free.objective, ref.objective) < EXACT  # both reproduce the data to rounding
+        ok = exact or free.objective <= ref.objective * (1 + 1e-6)
+        worst, n_ok, n = max(worst, t_ours, t_free), n_ok + ok, n + 1
+        verdict = "tie" if exact else ("yes" if ok else "NO")
+        print(f"{name:<38}{t_ours:>9.3f}{t_ref:>9.2f}{t_ref / t_ours:>7.0f}{ours.objective:>11.2e}"
+              f"{free.objective:>11.2e}{ref.objective:>11.2e}{verdict:>8}")
+    print(f"a free reaches the reference's objective or lower (or both fit exactly: 'tie', MSLE < {EXACT:g}) on "
+          f"{n_ok} of {n} curves; slowest fit of ours: {worst:.3f} s; reference grid: 163,840 points, "
+          f"workers={args.workers}")
 
 
 if __name__ == "__main__":

@@ -360,3 +360,106 @@ def _nonemb_exponent():
     from .published import EPOCH_FIT
 
     return nonembedding_local_exponent(1.0, alpha=float(EPOCH_FIT["alpha"]), beta=float(EPOCH_FIT["beta"]))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 3 (BNSL), notebook 01_anatomy. Imports are local to keep this section self-contained.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("bnsl.slope-after-two-breaks", unit="a log-log slope, d log(y - a) / d log x", rtol=0.01)
+def _bnsl_slope_after_two_breaks():
+    # c0 = 0.3, c1 = 0.45 at d1 = 1e2, c2 = -0.95 at d2 = 1e5: the slope of the last segment (d, f do not matter)
+    from .laws import bnsl_segments
+
+    return -bnsl_segments(1.0, 0.3, [0.45, -0.95], [1e2, 1e5], [0.3, 0.3])[1][-1]
+
+
+@_exercise("bnsl.factor-at-break", unit="nats (the simulated test cross-entropy)", rtol=0.005)
+def _bnsl_factor_at_break():
+    # the authors' noiseless 4-digit-addition simulation, evaluated at its break x = d1
+    from .laws import bnsl
+    from .published import BNSL_ARITHMETIC_SIMULATION
+
+    p = as_floats(BNSL_ARITHMETIC_SIMULATION)
+    return bnsl(p["d1"], p["a"], p["b"], p["c0"], [p["c1"]], [p["d1"]], [p["f1"]])
+
+
+@_exercise("bnsl.break-width", unit="a ratio x90 / x10 of training-set sizes", rtol=0.01)
+def _bnsl_break_width():
+    # measured on the curve: where the local slope of y - a has gone 10% and 90% of the way from -c0 to -(c0 + c1)
+    from .laws import bnsl, local_exponent
+    from .published import BNSL_ARITHMETIC_SIMULATION
+
+    p = as_floats(BNSL_ARITHMETIC_SIMULATION)
+    x = np.geomspace(p["d1"] / 10, p["d1"] * 10, 20001)
+    slope = local_exponent(x, bnsl(x, 0.0, p["b"], p["c0"], [p["c1"]], [p["d1"]], [p["f1"]]))
+    progress = (-slope - p["c0"]) / p["c1"]  # 0 before the break, 1 after; increasing in x
+    x10, x90 = np.exp(np.interp([0.1, 0.9], progress, np.log(x)))
+    return x90 / x10
+
+
+@_exercise("bnsl.isoflop-minimum", unit="parameters", rtol=0.01)
+def _bnsl_isoflop_minimum():
+    # Chinchilla's IsoFLOP profile at Gopher's budget, 5.76e23 FLOPs, with the Approach-3 constants
+    from .compute import compute_optimal
+
+    return compute_optimal(5.76e23, **as_floats(HOFFMANN_APPROACH3))[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 3 (BNSL), notebook 02_phenomena. Imports are local to keep this section self-contained.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("bnsl.dd-peak-width", unit="random features", rtol=0.02)
+def _bnsl_dd_peak_width():
+    # random ReLU features with n_train = 60 samples in dim = 40 dimensions: the width (20, 25, ..., 150) of the
+    # largest mean test error
+    from .lab import random_features_curve
+
+    curve = random_features_curve(np.arange(20, 151, 5), n_train=60, dim=40)
+    return curve.widths[np.argmax(curve.test_error)]
+
+
+@_exercise("bnsl.plateau-exit", unit="training examples (x)", rtol=0.01)
+def _bnsl_plateau_exit():
+    # the authors' 4-digit-addition simulation: the x at which y falls 10% below its first segment a + b x^-c0
+    from .laws import bnsl
+    from .published import BNSL_ARITHMETIC_SIMULATION
+
+    p = as_floats(BNSL_ARITHMETIC_SIMULATION)
+    law = {"a": p["a"], "b": p["b"], "c0": p["c0"], "c": [p["c1"]], "d": [p["d1"]], "f": [p["f1"]]}
+    return _bisect_log(lambda x: bnsl(x, **law) / (p["a"] + p["b"] * x ** -p["c0"]) - 0.9, 1.0, p["d1"])
+
+
+@_exercise("bnsl.onset-smooth", unit="a fraction of the break's location d", rtol=0.01)
+def _bnsl_onset_smooth():
+    # a break with c = 1, f = 0.5: the x / d at which y - a first falls 1% below its first segment
+    from .laws import bnsl
+
+    return _bisect_log(lambda r: bnsl(r, 0.0, 1.0, 0.0, [1.0], [1.0], [0.5]) - 0.99, 1e-6, 1.0)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 3 (BNSL), notebook 03_fitting_extrapolation. Imports are local to keep this section self-contained.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("bnsl.twin-break-d", unit="training examples", rtol=0.005)
+def _bnsl_twin_break_d():
+    # well below a break its factor is 1 - c f (x/d)^(1/f): with f fixed, c d^(-1/f) is all the early data see.
+    # The 4-digit simulation's break with c1 = 20 instead of 5.66 looks the same early on at d = d1 (20/c1)^f1.
+    from .published import BNSL_ARITHMETIC_SIMULATION
+
+    p = as_floats(BNSL_ARITHMETIC_SIMULATION)
+    return p["d1"] * (20.0 / p["c1"]) ** p["f1"]
+
+
+@_exercise("bnsl.offset-weight", unit="a ratio of squared residuals", rtol=0.02)
+def _bnsl_offset_weight():
+    # a 10% overestimate at y = 0.05 against one at y = 1, both scored by (log(yhat + 1) - log(y + 1))^2
+    def r2(y):
+        return (np.log(1.1 * y + 1.0) - np.log(y + 1.0)) ** 2
+
+    return float(r2(0.05) / r2(1.0))

@@ -1223,18 +1223,19 @@ practical spacing of the data in ``log x``, and sharper ones differ from it only
 class _BNSLModel:
     """y = a + exp(log b - c0 log x - sum_i c_i f_i softplus((log x - log d_i)/f_i)).
 
-    theta = (a, log b, c0, c_1..c_n, log d_1..log d_n, log f_1..log f_n); ``a`` is kept >= 0 by a bound."""
+    theta = (a, log b, c0, c_1..c_n, log d_1..log d_n, log f_1..log f_n); ``a`` is kept >= a_min by a bound."""
 
-    def __init__(self, n_breaks, logx):
+    def __init__(self, n_breaks, logx, a_min=0.0):
         self.n = n_breaks
+        self.a_min = -np.inf if a_min is None else a_min
         self.n_params = 3 + 3 * n_breaks
         lo, hi = logx.min(), logx.max()
         span = max(hi - lo, 1e-12)
         self.d_range = (lo - span, hi + span)  # a break further out than this is not identified by the data
-        self.bounds = (np.r_[0.0, -np.inf, -np.inf, np.full(n_breaks, -np.inf), np.full(n_breaks, self.d_range[0]),
-                             np.full(n_breaks, np.log(BNSL_MIN_SHARPNESS))],
-                       np.r_[np.inf, np.inf, np.inf, np.full(n_breaks, np.inf), np.full(n_breaks, self.d_range[1]),
-                             np.full(n_breaks, np.inf)])
+        n = np.ones(n_breaks)
+        self.bounds = (np.r_[self.a_min, -np.inf, -np.inf, -np.inf * n, self.d_range[0] * n,
+                             np.log(BNSL_MIN_SHARPNESS) * n],
+                       np.r_[np.inf, np.inf, np.inf, np.inf * n, self.d_range[1] * n, np.inf * n])
 
     def split(self, theta):
         n = self.n
@@ -1400,7 +1401,7 @@ def _polish(model, starts, logx, y, offset, keep, max_iter=300):
 def _bnsl_starts(model, logx, y, offset, n_starts, rng):
     r"""Random candidate starts for the nonlinear parameters, each completed by the floor and amplitude that best fit
     it: for fixed slopes, locations and sharpnesses the law is linear in (a, b), solved in closed form by least
-    squares weighted by 1/(y + o)^2 (first order in the log residuals), with a >= 0 and b > 0."""
+    squares weighted by 1/(y + o)^2 (first order in the log residuals), with a >= a_min and b > 0."""
     n = model.n
     lo, hi = logx.min(), logx.max()
     span = hi - lo
@@ -1418,9 +1419,10 @@ def _bnsl_starts(model, logx, y, offset, n_starts, rng):
         det = sw * shh - sh * sh
         b = (sw * shy - sh * sy) / det
         a = (sy - b * sh) / sw
-        clip = ~(a >= 0)
-        b = np.where(clip, shy / shh, b)
-        a = np.where(clip, 0.0, a)
+        if np.isfinite(model.a_min):  # below the bound: refit b with a on the bound
+            clip = ~(a >= model.a_min)
+            b = np.where(clip, (shy - model.a_min * sh) / shh, b)
+            a = np.where(clip, model.a_min, a)
     ok = np.isfinite(a) & np.isfinite(b) & (b > 0)
     theta[:, 0] = a
     theta[:, 1] = np.log(np.where(ok, b, 1.0))
@@ -1436,7 +1438,7 @@ def _bnsl_fit(model, theta, f, n_iter, conv, x, y, offset, n_starts, method):
                    n_starts=n_starts, method=method)
 
 
-def fit_bnsl(x, y, n_breaks=1, *, seed=0, offset=1.0, n_starts=None, keep=32):
+def fit_bnsl(x, y, n_breaks=1, *, seed=0, offset=1.0, a_min=0.0, n_starts=None, keep=32):
     r"""Fit a broken neural scaling law (:func:`book_utils.laws.bnsl`) with ``n_breaks`` breaks.
 
     Minimises Caballero et al.'s objective, the mean squared log error
@@ -1448,9 +1450,10 @@ def fit_bnsl(x, y, n_breaks=1, *, seed=0, offset=1.0, n_starts=None, keep=32):
        that fit it best (the law is linear in them: a weighted least-squares solve in closed form, batched);
     2. the ``keep`` best candidates are polished together by a batched Levenberg–Marquardt iteration with the
        analytic Jacobian, the sharpnesses and locations in logarithms (so they stay positive), the floor
-       held at :math:`a \ge 0` (a loss or error cannot fall below zero; the authors' ``curve_fit`` leaves
-       it free), each sharpness at :math:`f_i \ge` :data:`BNSL_MIN_SHARPNESS`, and each break within one
-       data span (in :math:`\log x`) of the data: the data say nothing about a break further out.
+       held at :math:`a \ge` ``a_min`` (default 0: a loss or error cannot fall below zero; the authors'
+       ``curve_fit`` leaves it free, as ``a_min=None`` does), each sharpness at :math:`f_i \ge`
+       :data:`BNSL_MIN_SHARPNESS`, and each break within one data span (in :math:`\log x`) of the data: the data
+       say nothing about a break further out.
 
     Breaks commute (the factors multiply), so the result lists them by increasing location.
 
@@ -1467,6 +1470,10 @@ def fit_bnsl(x, y, n_breaks=1, *, seed=0, offset=1.0, n_starts=None, keep=32):
     offset : float
         The ``o`` inside the logarithms, >= 0. With 1 (the authors' choice) errors of ``y`` much below 1 count
         nearly linearly; with 0 they count relatively (pure log space).
+    a_min : float or None
+        Lower bound of the limit ``a`` (0: a loss or error cannot fall below zero). ``None`` leaves ``a`` free, as
+        the authors' ``curve_fit`` does; a noisy curve can then be fitted slightly better by a law that predicts
+        negative values at large ``x``.
     n_starts : int, optional
         Candidate starts; default ``2000 * 4**n_breaks`` (8,000 for one break).
     keep : int
@@ -1488,7 +1495,9 @@ def fit_bnsl(x, y, n_breaks=1, *, seed=0, offset=1.0, n_starts=None, keep=32):
     """
     n_breaks = as_int("n_breaks", n_breaks)
     x, y, offset = _check_curve(x, y, 3 + 3 * n_breaks, offset)
-    model = _BNSLModel(n_breaks, np.log(x))
+    if a_min is not None:
+        a_min = as_scalar("a_min", a_min)
+    model = _BNSLModel(n_breaks, np.log(x), a_min)
     n_starts = 2000 * 4 ** n_breaks if n_starts is None else as_int("n_starts", n_starts, minimum=1)
     keep = as_int("keep", keep, minimum=1)
     logx = np.log(x)
@@ -1500,7 +1509,7 @@ def fit_bnsl(x, y, n_breaks=1, *, seed=0, offset=1.0, n_starts=None, keep=32):
 BNSL_AUTHORS_GRID = ((0.0, 1.0, 0.1), (0.0, 40.0, 2.5), (0.0, 1.0, 0.25), (0.0, 1.0, 0.25), (0.0, 40.0, 2.5),
                      (0.0, 1.0, 0.25))
 """The grid of Caballero et al.'s one-break fit, ``(start, stop, step)`` for ``(a, p_b, c0, c1, p_d, f1)`` with
-``b = 1.25**p_b - 1 + 1e-8`` and ``d1`` likewise: 10 x 16 x 4 x 4 x 16 x 4 = 163,840 points (the script fitting
+``b = 1.25**p_b - 0.9`` and ``d1`` likewise: 10 x 16 x 4 x 4 x 16 x 4 = 163,840 points (the script fitting
 4-digit addition in the authors' code repository :cite:p:`caballero2023broken`)."""
 
 
@@ -1509,14 +1518,14 @@ def _bnsl1(x, a, b, c0, c1, d1, f1):
         return a + b * x ** (-c0) * (1.0 + (x / d1) ** (1.0 / f1)) ** (-c1 * f1)
 
 
-def _authors_grid_objective(p, x, y):
+def _authors_grid_objective(p, x, y, shift):
     a, pb, c0, c1, pd, f1 = p
-    yhat = _bnsl1(x, a, 1.25 ** pb - 1 + 1e-8, c0, c1, 1.25 ** pd - 1 + 1e-8, f1)
+    yhat = _bnsl1(x, a, 1.25 ** pb - shift, c0, c1, 1.25 ** pd - shift, f1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.mean((np.log(yhat + 1) - np.log(y + 1)) ** 2)
 
 
-def fit_bnsl_reference(x, y, *, grid=BNSL_AUTHORS_GRID, workers=1):
+def fit_bnsl_reference(x, y, *, grid=BNSL_AUTHORS_GRID, shift=0.9, workers=1):
     r"""Caballero et al.'s two-stage fit of a one-break BNSL, re-implemented as their code describes it
     :cite:p:`caballero2023broken`: ``scipy.optimize.brute`` over ``grid`` minimising
     :math:`\mathrm{mean}(\log(\hat y+1) - \log(y+1))^2`, then ``scipy.optimize.curve_fit`` of
@@ -1530,7 +1539,10 @@ def fit_bnsl_reference(x, y, *, grid=BNSL_AUTHORS_GRID, workers=1):
         Data, > 0, 1-D, at least 7 distinct ``x``.
     grid : sequence of 6 (start, stop, step)
         Grid for ``(a, p_b, c0, c1, p_d, f1)`` (:data:`BNSL_AUTHORS_GRID`); ``b`` and ``d1`` enter as
-        ``1.25**p - 1 + 1e-8``.
+        ``1.25**p - shift``.
+    shift : float
+        0.9 in the script that fits the 4-digit-addition data (whose grid is :data:`BNSL_AUTHORS_GRID`), so that
+        ``b`` and ``d1`` start at 0.1; the script of the noiseless simulation uses ``1 - 1e-8`` with another grid.
     workers : int
         Processes for the grid search (``-1``: all cores, as the authors ran it).
 
@@ -1546,8 +1558,9 @@ def fit_bnsl_reference(x, y, *, grid=BNSL_AUTHORS_GRID, workers=1):
         raise ValueError("grid must give (start, stop, step) for each of a, p_b, c0, c1, p_d, f1")
     slices = tuple(slice(*g) for g in grid)
     n_grid = int(np.prod([np.arange(*g).size for g in grid]))
-    p = brute(_authors_grid_objective, slices, args=(x, y), full_output=False, finish=None, workers=workers)
-    p0 = [p[0], 1.25 ** p[1] - 1 + 1e-8, p[2], p[3], 1.25 ** p[4] - 1 + 1e-8, p[5]]
+    shift = as_scalar("shift", shift)
+    p = brute(_authors_grid_objective, slices, args=(x, y, shift), full_output=False, finish=None, workers=workers)
+    p0 = [p[0], 1.25 ** p[1] - shift, p[2], p[3], 1.25 ** p[4] - shift, p[5]]
 
     def log1p_model(x_, *q):
         with np.errstate(invalid="ignore", divide="ignore"):

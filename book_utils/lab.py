@@ -458,7 +458,9 @@ def random_features_curve(widths, *, n_train=100, dim=20, noise=0.1, ridge=0.0, 
     least squares on ``n_train`` samples, the minimum-norm solution when :math:`p \ge n` (``numpy.linalg.lstsq``),
     or by ridge regression, :math:`\min_a \lVert \Phi a - y\rVert^2/n + \lambda\lVert a\rVert^2`, if
     ``ridge`` :math:`= \lambda > 0`; a well-chosen ridge flattens the peak :cite:p:`nakkiran2021optimal`.
-    Wider models reuse the narrower models' features, so each draw traces one nested family. The test error
+    Wider models reuse the narrower models' features, so each draw traces one nested family (the features are drawn
+    for the largest width in ``widths``, so the same width in calls with a different largest width sees different
+    features: another draw of the same random experiment). The test error
     falls, rises to a peak at the interpolation threshold :math:`p = n` (where the fit must pass through every
     noisy point with barely enough features), then falls again.
 

@@ -14,7 +14,7 @@ __all__ = ["Constant", "TrainedModel", "as_floats", "GPT3", "GOPHER", "CHINCHILL
            "HOFFMANN_TABLE3", "EPOCH_FIT", "EPOCH_INTERVALS", "MUENNIGHOFF_FIT", "PORIAN_STEPS", "KAPLAN",
            "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE", "PEARCE_EMBEDDING_OMEGA",
            "SARDANA_CHINCHILLA", "SARDANA_FIGURE1", "LLAMA2_7B", "LLAMA3_8B", "OVERTRAINED_MODELS",
-           "BNSL_ARITHMETIC_SIMULATION"]
+           "BNSL_ARITHMETIC_SIMULATION", "bnsl_kwargs"]
 
 
 @dataclass(frozen=True)
@@ -323,3 +323,17 @@ BNSL_ARITHMETIC_SIMULATION = {"a": _b(0.41388453071629455), "b": _b(2.2772722897
 training-set size, x = 1, 2, ..., 4095): a long, nearly flat segment, then a sharp fall near x = 613. Their code
 fits the points x <= 405 and extrapolates the rest; its comment says that fitting x <= 390 instead shows what
 failure looks like."""
+
+
+def bnsl_kwargs(group) -> dict:
+    """A published one-break BNSL (keys ``a, b, c0, c1, d1, f1``, e.g. :data:`BNSL_ARITHMETIC_SIMULATION`) as keyword
+    arguments of :func:`book_utils.laws.bnsl` (``c, d, f`` as one-element lists).
+
+    Examples
+    --------
+    >>> law = bnsl_kwargs(BNSL_ARITHMETIC_SIMULATION)
+    >>> sorted(law), round(law["d"][0], 1)
+    (['a', 'b', 'c', 'c0', 'd', 'f'], 612.6)
+    """
+    p = as_floats(group, ("a", "b", "c0", "c1", "d1", "f1"))
+    return {"a": p["a"], "b": p["b"], "c0": p["c0"], "c": [p["c1"]], "d": [p["d1"]], "f": [p["f1"]]}

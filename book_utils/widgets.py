@@ -53,7 +53,9 @@ __all__ = ["MAX_STATIC_FRAMES", "STATIC_ENV", "Choice", "Explorer", "Slider", "S
            "power_law_explorer", "robust_fit_explorer", "sweep", "isoflop_explorer", "LAB_BUDGETS",
            "chinchilla_fits_explorer",
            "budget_calculator_explorer", "nonembedding_explorer", "NONEMB_FIT_LO",
-           "data_constrained_explorer", "inference_explorer"]
+           "data_constrained_explorer", "inference_explorer", "split_explorer", "split_fits", "SPLIT_SMOOTH_LAW",
+           "SPLIT_TRAIN", "bnsl_explorer", "BNSL_EXPLORER_DEFAULTS",
+           "phenomena_explorer", "phenomenon_law", "PHENOMENA", "PHENOMENA_EARLY_X"]
 
 
 @dataclass(frozen=True)
@@ -1291,3 +1293,302 @@ def inference_explorer(static: bool | None = None) -> Explorer:
 
     return explorer(draw, [demand, sizes], title="Training for a lifetime of inference", figsize=(8.4, 3.5),
                     static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 3, notebook 01: anatomy of a broken neural scaling law.
+# ---------------------------------------------------------------------------------------------------------------------
+
+BNSL_EXPLORER_DEFAULTS = {"b": 1.0, "c0": 0.1, "c": (0.5, -1.0, 1.5), "d": (1e3, 1e6, 1e9), "f": (0.5, 0.2, 0.05)}
+"""The three-break BNSL that :func:`bnsl_explorer` starts from (``a = 0``: the explorer plots ``y - a``)."""
+
+
+def bnsl_explorer(static: bool | None = None) -> Explorer:
+    """A broken neural scaling law with one to three breaks, its power-law segments and its local slope.
+
+    Chapter 3, "Anatomy of a broken neural scaling law" :cite:p:`caballero2023broken`. Left: ``y - a`` on log-log
+    axes (:func:`book_utils.laws.bnsl`), the segments ``B_k x^(-s_k)`` it bends between
+    (:func:`book_utils.laws.bnsl_segments`) and each break location ``d_i`` (dotted). Right: the local slope
+    ``d log(y - a) / d log x`` (:func:`book_utils.laws.local_exponent`) stepping from one segment's slope to the next.
+    ``b`` and ``c0`` stay at :data:`BNSL_EXPLORER_DEFAULTS`; each break has sliders for its change of slope ``c_i``,
+    location ``d_i`` and sharpness ``f_i``. The kernel-free page moves the number of breaks and ``f1``.
+    """
+    from .laws import bnsl, bnsl_segments, local_exponent
+
+    p = BNSL_EXPLORER_DEFAULTS
+    b, c0 = p["b"], p["c0"]
+    x = np.geomspace(1.0, 1e12, 400)
+    d_ranges = ((10.0, 1e5), (1e4, 1e8), (1e7, 1e11))
+    controls = [Choice("n_breaks", (1, 2, 3), default=3, label="breaks")]
+    for i in range(3):
+        k = i + 1
+        controls += [Slider(f"c{k}", -1.5, 2.0, default=p["c"][i], n=8, label=f"c{k} (change of slope)"),
+                     Slider(f"d{k}", *d_ranges[i], default=p["d"][i], n=7, log=True, label=f"d{k} (where)"),
+                     Slider(f"f{k}", 0.02, 2.0, default=p["f"][i], n=11, log=True, label=f"f{k} (sharpness)")]
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+        seg_colors = (PALETTE[4], PALETTE[5], PALETTE[1], PALETTE[2])
+        segs, flats = [], []
+        for k in range(4):
+            (s_line,) = ax.plot([], [], "--", color=seg_colors[k], lw=1.6, label=f"segment {k}")
+            (s_flat,) = ax2.plot([], [], "--", color=seg_colors[k], lw=1.6)
+            segs.append(s_line), flats.append(s_flat)
+        ylim, slim = (1e-7, 1e2), (-2.5, 1.5)
+        (vlines,) = ax.plot([], [], ":", color=PALETTE[3], lw=1.2, label="breaks $d_i$")
+        (vlines2,) = ax2.plot([], [], ":", color=PALETTE[3], lw=1.2)
+        (dots,) = ax.plot([], [], "o", color=PALETTE[3], ms=4)
+        (curve,) = ax.plot([], [], color="0.1", lw=2.2, label="BNSL", zorder=3)
+        (slope,) = ax2.plot([], [], color="0.1", lw=2.0, zorder=3)
+        ax.set(xscale="log", yscale="log", xlim=(x[0], x[-1]), ylim=ylim, xlabel="scale x", ylabel="y − a")
+        ax.legend(loc="upper right", fontsize=7, ncol=2)
+        ax2.axhline(0.0, color="0.6", lw=0.8)
+        ax2.set(xscale="log", xlim=(x[0], x[-1]), ylim=slim, xlabel="scale x",
+                ylabel="local slope d log(y − a) / d log x")
+        note = _text_box(ax2, 0.03, 0.04, fontsize=7, va="bottom")
+
+        def update(n_breaks, **values):
+            c, d, f = ([values[f"{q}{k}"] for k in range(1, n_breaks + 1)] for q in "cdf")
+            y = bnsl(x, 0.0, b, c0, c, d, f)
+            amp, s = bnsl_segments(b, c0, c, d, f)
+            curve.set_data(x, y)
+            slope.set_data(x, local_exponent(x, y))
+            edges = [x[0], *d, x[-1]]
+            for k in range(4):
+                shown = k <= n_breaks
+                segs[k].set_visible(shown), flats[k].set_visible(shown)
+                if shown:  # each segment drawn from 1.5 decades before its first break to 1.5 after its last
+                    xs = np.array([edges[k] / 30 if k else edges[0], edges[k + 1] * 30 if k < n_breaks else x[-1]])
+                    segs[k].set_data(xs, amp[k] * xs ** -s[k])
+                    flats[k].set_data(xs, [-s[k], -s[k]])
+            gaps = np.repeat(d, 3).reshape(-1, 3)
+            gaps[:, 2] = np.nan
+            vlines.set_data(gaps.ravel(), np.tile([*ylim, np.nan], n_breaks))
+            vlines2.set_data(gaps.ravel(), np.tile([*slim, np.nan], n_breaks))
+            dots.set_data(d, bnsl(np.asarray(d), 0.0, b, c0, c, d, f))
+            fate = "y → a" if s[-1] > 0 else ("y → a + const" if s[-1] == 0 else "y → ∞")
+            note.set_text("slopes " + ", ".join(f"{-v:+.2f}" for v in s) + f": {fate}\n10–90% widths "
+                          + ", ".join(f"{2 * np.log10(9) * v:.2g}" for v in f) + " decades")
+            return [*segs, *flats, vlines, vlines2, dots, curve, slope, note]
+
+        return update
+
+    return explorer(draw, controls, title="Anatomy of a broken neural scaling law (b = 1, c0 = 0.1)",
+                    figsize=(8.6, 3.6), static=static, static_controls=["n_breaks", "f1"])
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 3, notebook 02: phenomena one broken neural scaling law covers.
+# ---------------------------------------------------------------------------------------------------------------------
+
+PHENOMENA = ("saturation", "double descent", "sharp inflection", "delayed transition")
+"""The four behaviours of :func:`phenomena_explorer`, in the order of its buttons."""
+
+PHENOMENA_EARLY_X = 1e3
+"""The "early data" of :func:`phenomena_explorer`: scales ``x <= 1000`` (shaded in its delayed-transition view)."""
+
+
+def phenomenon_law(phenomenon: str, strength: float) -> dict:
+    """The BNSL that :func:`phenomena_explorer` draws for ``phenomenon`` at ``strength`` in [0, 1].
+
+    ``strength`` moves one key parameter (0: the effect absent or weakest, 1: strongest):
+
+    - ``"saturation"``: the floor ``a`` from 0 to 0.3 (a plain power law at 0);
+    - ``"double descent"``: ``c1`` from +0.5 to -2 at ``d1 = 100``, with ``c2 = 2.1 - c1`` at ``d2 = 300`` so that
+      the last slope stays 2.5; the middle segment rises once ``c0 + c1 < 0``;
+    - ``"sharp inflection"``: Caballero et al.'s 4-digit-addition simulation
+      (:data:`book_utils.published.BNSL_ARITHMETIC_SIMULATION`) with its sharpness ``f1`` from 1 (strength 0) to
+      the published 0.059 (strength 0.75) and beyond, ``f1 = 0.0592**(4 strength / 3)``;
+    - ``"delayed transition"``: a sharp break (``c1 = 1``, ``f1 = 0.1``) at ``d1`` from 10 to ``10**5``.
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`book_utils.laws.bnsl`.
+    """
+    from .published import BNSL_ARITHMETIC_SIMULATION, bnsl_kwargs
+
+    s = as_scalar("strength", strength, lo=0.0, hi=1.0)
+    if phenomenon == "saturation":
+        return {"a": 0.3 * s, "b": 2.0, "c0": 0.4, "c": [], "d": [], "f": []}
+    if phenomenon == "double descent":
+        c1 = 0.5 - 2.5 * s
+        return {"a": 0.02, "b": 2.0, "c0": 0.4, "c": [c1, 2.1 - c1], "d": [100.0, 300.0], "f": [0.2, 0.2]}
+    if phenomenon == "sharp inflection":
+        law = bnsl_kwargs(BNSL_ARITHMETIC_SIMULATION)
+        return law | {"f": [law["f"][0] ** (4.0 * s / 3.0)]}
+    if phenomenon == "delayed transition":
+        return {"a": 0.05, "b": 1.5, "c0": 0.15, "c": [1.0], "d": [10.0 * 1e4 ** s], "f": [0.1]}
+    raise ValueError(f"phenomenon must be one of {PHENOMENA}, got {phenomenon!r}")
+
+
+def phenomena_explorer(static: bool | None = None) -> Explorer:
+    """Four behaviours of one functional form: saturation, double descent, a sharp (emergence-like) inflection and a
+    delayed transition, each a BNSL with one key parameter on the slider (:func:`phenomenon_law`).
+
+    Chapter 3, "Phenomena one form covers" :cite:p:`caballero2023broken`. Left: the law on log-log axes, its first
+    segment ``a + b x^(-c0)`` extended (what the early data alone suggest), the floor ``a`` and the breaks. Right:
+    the same curve with a linear y axis, the way emergence plots are drawn. In the delayed-transition view the early
+    data (``x <= 1000``) are shaded and the note gives the largest gap there between the curve and its first segment.
+    """
+    from .laws import bnsl
+
+    x = np.geomspace(1.0, 1e5, 500)
+    early = x <= PHENOMENA_EARLY_X
+    kind = Choice("phenomenon", PHENOMENA, label="phenomenon")
+    strength = Slider("strength", 0.0, 1.0, default=0.75, n=9, label="strength of the effect")
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
+        shade = ax.axvspan(1.0, PHENOMENA_EARLY_X, color=PALETTE[5], alpha=0.15, lw=0)
+        shade_label = ax.text(30.0, 6.0, "early data", ha="center", va="top", fontsize=8, color="0.3")
+        (first,) = ax.plot(x, x, "--", color="0.45", lw=1.3, label="first segment, extended")
+        (floor,) = ax.plot(x, x, ":", color="0.3", lw=1.2, label="floor a")
+        (breaks,) = ax.plot([], [], ":", color=PALETTE[3], lw=1.2, label="breaks $d_i$")
+        (curve,) = ax.plot(x, x, color=PALETTE[0], lw=2.2, label="BNSL", zorder=3)
+        ax.set(xscale="log", yscale="log", xlim=(x[0], x[-1]), ylim=(1e-2, 10.0), xlabel="scale x",
+               ylabel="y (log axis)")
+        ax.legend(loc="lower left", fontsize=7)
+        (first2,) = ax2.plot(x, x, "--", color="0.45", lw=1.3)
+        (curve2,) = ax2.plot(x, x, color=PALETTE[0], lw=2.2, zorder=3)
+        ax2.set(xscale="log", xlim=(x[0], x[-1]), ylim=(0.0, 3.0), xlabel="scale x", ylabel="y (linear axis)")
+        note = _text_box(ax2, 0.97, 0.97, fontsize=7, ha="right")
+
+        def update(phenomenon, strength):
+            law = phenomenon_law(phenomenon, strength)
+            y = bnsl(x, **law)
+            seg = law["a"] + law["b"] * x ** -law["c0"]
+            curve.set_ydata(y), curve2.set_ydata(y), first.set_ydata(seg), first2.set_ydata(seg)
+            floor.set_ydata(np.full_like(x, max(law["a"], 1e-3)))
+            floor.set_visible(law["a"] > 0)
+            d = np.asarray(law["d"], dtype=float)
+            breaks.set_data(np.repeat(d, 3), np.tile([1e-2, 10.0, np.nan], d.size))
+            shade.set_visible(phenomenon == "delayed transition")
+            shade_label.set_visible(phenomenon == "delayed transition")
+            c = ", ".join(f"{v:+.2f}" for v in law["c"])
+            f = ", ".join(f"{v:.3g}" for v in law["f"])
+            text = f"a = {law['a']:.3g}, c0 = {law['c0']:.3g}"
+            if d.size:
+                text += f"\nc = {c}; d = {', '.join(f'{v:.3g}' for v in d)}; f = {f}"
+            if phenomenon == "double descent":
+                mid = law["c0"] + law["c"][0]
+                text += f"\nmiddle slope {-mid:+.2f}: " + ("rises" if mid < 0 else "falls")
+            if phenomenon == "sharp inflection":
+                text += f"\ny: {bnsl(400.0, **law):.2f} at x = 400, {bnsl(1000.0, **law):.2f} at x = 1000"
+            if phenomenon == "delayed transition":
+                gap = np.max(np.abs(y[early] / seg[early] - 1))
+                gap_text = f"{100 * gap:.2g}%" if gap >= 1e-5 else "less than 0.001%"
+                text += f"\nearly data (x ≤ 1000) differ from the\nfirst segment by at most {gap_text}"
+            note.set_text(text)
+            return [shade, shade_label, first, floor, breaks, curve, first2, curve2, note]
+
+        return update
+
+    return explorer(draw, [kind, strength], title="One form, four phenomena", figsize=(8.6, 3.6), static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 3, notebook 03: fitting a BNSL and trusting its extrapolations.
+# ---------------------------------------------------------------------------------------------------------------------
+
+SPLIT_SMOOTH_LAW = {"a": 0.05, "b": 0.8, "c0": 0.1, "c": (0.6,), "d": (1e3,), "f": (0.5,)}
+"""The smooth one-break BNSL behind the "noisy smooth" curve of :func:`split_explorer` (an error rate that starts
+near 0.7 and falls to about 0.07; multiplicative noise of 5% is added)."""
+
+SPLIT_TRAIN = tuple(range(13, 18))
+"""Numbers of fitted points (of 20) that :func:`split_explorer`'s slider offers."""
+
+
+@functools.lru_cache(maxsize=1)
+def split_fits():
+    """The curves of :func:`split_explorer` and their fits at every split (cached: the explorer and a notebook's
+    checks share them).
+
+    Curves (20 points each): ``"sharp"``, Caballero et al.'s noiseless 4-digit-addition simulation
+    (:data:`book_utils.published.BNSL_ARITHMETIC_SIMULATION`) at 20 log-spaced whole numbers from 10 to 4095;
+    ``"noisy"``, :data:`SPLIT_SMOOTH_LAW` at 20 log-spaced ``x`` from 10 to ``10**5`` with log-normal noise of
+    ``sigma = 0.05`` (seed 0). For each ``n`` in :data:`SPLIT_TRAIN` a one-break BNSL
+    (:func:`book_utils.fitting.fit_bnsl` with 2,000 starts, 8 polished) and M2 are fitted to the ``n`` smallest ``x``.
+
+    Returns
+    -------
+    curves : dict
+        ``{name: (x, y, truth)}``, ``truth`` the noiseless law as keyword arguments of :func:`book_utils.laws.bnsl`.
+    fits : dict
+        ``{(name, n): (bnsl_fit, m2_fit)}``.
+    """
+    from .fitting import add_log_noise, fit_baseline, fit_bnsl
+    from .laws import bnsl
+    from .published import BNSL_ARITHMETIC_SIMULATION, bnsl_kwargs
+
+    sharp = bnsl_kwargs(BNSL_ARITHMETIC_SIMULATION)
+    smooth = {k: list(v) if isinstance(v, tuple) else v for k, v in SPLIT_SMOOTH_LAW.items()}
+    x1 = np.unique(np.round(np.geomspace(10, 4095, 20)))
+    x2 = np.geomspace(10, 1e5, 20)
+    curves = {"sharp": (x1, bnsl(x1, **sharp), sharp),
+              "noisy": (x2, add_log_noise(bnsl(x2, **smooth), 0.05, seed=0), smooth)}
+    fits = {}
+    for name, (x, y, _) in curves.items():
+        for n in SPLIT_TRAIN:
+            fits[name, n] = (fit_bnsl(x[:n], y[:n], n_starts=2000, keep=8), fit_baseline("M2", x[:n], y[:n]))
+    return curves, fits
+
+
+def split_explorer(static: bool | None = None) -> Explorer:
+    """Where the data stop: move the split between fitted and held-out points and watch a BNSL and M2 extrapolate.
+
+    Chapter 3, "Fitting a BNSL and trusting its extrapolations". Two curves (:func:`split_fits`): a sharp break
+    (Caballero et al.'s 4-digit-addition simulation) and a noisy smooth BNSL. The ``n`` smallest points are fitted,
+    the rest held out; the note gives each form's RMSLE on the held-out points.
+    """
+    from .laws import bnsl
+
+    curves, fits = split_fits()
+    grids = {k: np.geomspace(x[0], x[-1], 300) for k, (x, _, _) in curves.items()}
+    ylims = {"sharp": (0.3, 3.5), "noisy": (0.03, 1.0)}
+    yticks = {"sharp": [0.4, 0.6, 1, 2, 3], "noisy": [0.05, 0.1, 0.2, 0.5, 1]}
+    curve_choice = Choice("curve", ("sharp", "noisy"), label="curve",
+                          labels=("sharp break (4-digit simulation)", "noisy smooth BNSL"))
+    split = Slider("n_train", SPLIT_TRAIN[0], SPLIT_TRAIN[-1], default=14, n=len(SPLIT_TRAIN),
+                   label="points fitted", digits=2)
+    shown = {"curve": None}
+
+    def draw(fig):
+        ax = fig.subplots()
+        (truth,) = ax.plot([], [], color="0.6", lw=1, label="truth (noiseless)")
+        (train,) = ax.plot([], [], "o", color="0.1", ms=5, label="fitted")
+        (held,) = ax.plot([], [], "o", mfc="white", mec=PALETTE[1], mew=1.5, ms=6, label="held out")
+        (fit_b,) = ax.plot([], [], color=PALETTE[0], lw=2, label="BNSL fit")
+        (fit_m2,) = ax.plot([], [], "--", color=PALETTE[2], lw=1.6, label="M2 fit")
+        (cut,) = ax.plot([], [], ":", color="0.4", lw=1)
+        ax.set(xscale="log", yscale="log", xlabel="scale x", ylabel="loss or error y")
+        ax.legend(loc="lower left", fontsize=7)
+        note = _text_box(ax, 0.97, 0.97, fontsize=8, ha="right")
+
+        def update(curve, n_train):
+            n = round(n_train)
+            x, y, law = curves[curve]
+            fb, fm = fits[curve, n]
+            g = grids[curve]
+            truth.set_data(g, bnsl(g, **law))
+            train.set_data(x[:n], y[:n])
+            held.set_data(x[n:], y[n:])
+            lo, hi = ylims[curve]
+            fit_b.set_data(g, np.clip(fb.predict(g), lo / 10, hi * 10))
+            fit_m2.set_data(g, np.clip(fm.predict(g), lo / 10, hi * 10))
+            edge = np.sqrt(x[n - 1] * x[n])
+            cut.set_data([edge, edge], [lo, hi])
+            note.set_text(f"fitted: x ≤ {fmt_quantity(x[n - 1], digits=3)} ({n} points)\nheld-out RMSLE: BNSL "
+                          f"{fb.rmsle(x[n:], y[n:]):.3f}, M2 {fm.rmsle(x[n:], y[n:]):.3f}")
+            changed = [truth, train, held, fit_b, fit_m2, cut, note]
+            if shown["curve"] != curve:  # new axis limits: redraw everything
+                shown["curve"] = curve
+                ax.set(xlim=(x[0] / 1.3, x[-1] * 1.3), ylim=(lo, hi))
+                plain_log_ticks(ax, yticks[curve])
+                return None
+            return changed
+
+        return update
+
+    return explorer(draw, [curve_choice, split], title="Fit the small x, extrapolate to the large",
+                    figsize=(7.4, 3.6), static=static)

@@ -10,6 +10,8 @@ import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+# Notebook kernels started by the tests inherit this (as under `make`): one BLAS thread, see the Makefile.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 

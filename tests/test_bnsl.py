@@ -14,15 +14,14 @@ from book_utils.fitting import (
 )
 from book_utils.lab import random_features_curve
 from book_utils.laws import bnsl, bnsl_segments, m1, m2, m3, m4, saturating_power_law
-from book_utils.published import BNSL_ARITHMETIC_SIMULATION, as_floats
+from book_utils.published import BNSL_ARITHMETIC_SIMULATION, bnsl_kwargs
 
 ONE = {"a": 0.1, "b": 3.0, "c0": 0.2, "c": [0.8], "d": [300.0], "f": [0.3]}
 TWO = {"a": 0.05, "b": 2.0, "c0": 0.3, "c": [-1.2, 2.0], "d": [100.0, 3000.0], "f": [0.2, 0.3]}
 
 
 def arithmetic():
-    p = as_floats(BNSL_ARITHMETIC_SIMULATION)
-    return {"a": p["a"], "b": p["b"], "c0": p["c0"], "c": [p["c1"]], "d": [p["d1"]], "f": [p["f1"]]}
+    return bnsl_kwargs(BNSL_ARITHMETIC_SIMULATION)
 
 
 def local_slope(x, y, a):
@@ -202,6 +201,17 @@ def test_fit_is_no_worse_than_the_authors_procedure():
     ours, ref = fit_bnsl(x, y), fit_bnsl_reference(x, y)
     assert ref.n_starts == 163_840 and ref.method == "brute+curve_fit"
     assert ours.objective <= ref.objective * (1 + 1e-6)
+
+
+def test_a_free_floor_matches_the_authors_where_they_go_negative():
+    # with 5% noise curve_fit (all constants free) prefers a negative floor; fit_bnsl holds a >= 0 unless asked not to
+    x = np.geomspace(10, 1e5, 20)[:14]
+    y = add_log_noise(bnsl(np.geomspace(10, 1e5, 20), 0.05, 0.8, 0.1, [0.6], [1e3], [0.5]), 0.05, seed=0)[:14]
+    ref, held, free = fit_bnsl_reference(x, y), fit_bnsl(x, y), fit_bnsl(x, y, a_min=None)
+    assert ref.a < 0 and held.a == 0.0 and free.a < 0
+    assert free.objective <= ref.objective * (1 + 1e-6) and held.objective > ref.objective
+    with pytest.raises(ValueError, match="a_min must be finite"):
+        fit_bnsl(x, y, a_min=np.nan)
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from book_utils.widgets import (
     kaplan_laws_explorer,
     kaplan_overfitting_explorer,
     nonembedding_explorer,
+    phenomena_explorer,
     power_law_explorer,
     robust_fit_explorer,
     sweep,
@@ -237,7 +238,7 @@ def test_switching_from_blit_to_full_redraw_keeps_artists_visible():
                                   kaplan_allocation_explorer, isoflop_explorer, budget_calculator_explorer,
                                   chinchilla_fits_explorer,
                                   nonembedding_explorer, data_constrained_explorer, inference_explorer,
-                                  bnsl_explorer],
+                                  bnsl_explorer, phenomena_explorer],
                          ids=lambda f: f.__name__)
 def test_chapter_explorers_respond_at_both_ends_of_every_control(make):
     ex = make()
@@ -313,3 +314,19 @@ def test_static_controls_move_a_subset_and_freeze_the_rest():
         explorer(make_draw(), controls, static=True, static_controls=["beta"])
     with pytest.raises(ValueError, match="static_controls"):
         explorer(make_draw(), controls, static=True, static_controls=[])
+
+
+def test_phenomenon_law_moves_its_key_parameter_and_rejects_bad_input():
+    from book_utils.laws import bnsl
+    from book_utils.widgets import PHENOMENA, phenomenon_law
+
+    x = np.geomspace(1, 1e6, 50)
+    for name in PHENOMENA:
+        weak, strong = phenomenon_law(name, 0.0), phenomenon_law(name, 1.0)
+        assert weak != strong and np.all(np.isfinite(bnsl(x, **weak))) and np.all(np.isfinite(bnsl(x, **strong)))
+    dd = phenomenon_law("double descent", 1.0)
+    assert dd["c0"] + dd["c"][0] < 0 < dd["c0"] + sum(dd["c"])  # a rising middle segment, falling at the end
+    with pytest.raises(ValueError, match="phenomenon must be one of"):
+        phenomenon_law("grokking", 0.5)
+    with pytest.raises(ValueError, match="strength must be <= 1"):
+        phenomenon_law("saturation", 1.5)
