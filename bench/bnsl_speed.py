@@ -9,7 +9,11 @@ with its default floor a >= 0, and with a free (``a_min=None``), as ``curve_fit`
 latter, the same problem. The reference grid search runs in one process by default (``--workers -1``: all cores, as
 the authors ran it; on 2 cores it saves little, each evaluation being tiny).
 
-Run: ``make bench`` (or ``.venv/bin/python bench/bnsl_speed.py``).
+``--arithmetic`` instead fits the authors' noiseless 4-digit-addition simulation on every whole number x <= 390
+and x <= 405, as their script does, with their script's grid for it (about 1.8 million points, b and d1 as
+1.25**p - 1 + 1e-8) and with ``fit_bnsl`` from four seeds, and prints each fit's c1, d1 and held-out RMSLE (minutes).
+
+Run: ``make bench`` (or ``.venv/bin/python bench/bnsl_speed.py [--arithmetic]``).
 """
 
 from __future__ import annotations
@@ -51,10 +55,35 @@ def timed(f, *args, **kwargs):
     return out, time.perf_counter() - t0
 
 
+SIMULATION_GRID = ((0.0, 2.5, 0.1), (0.0, 5.0, 0.25), (0.0, 0.2, 0.05), (0.0, 8.0, 0.5), (0.0, 35.0, 2.5),
+                   (0.0, 0.2, 0.05))
+"""The grid of the authors' script for the noiseless simulation (25 x 20 x 4 x 16 x 14 x 4 points)."""
+
+
+def arithmetic(workers):
+    law = bnsl_kwargs(BNSL_ARITHMETIC_SIMULATION)
+    x = np.arange(1.0, 4096.0)
+    y = bnsl(x, **law)
+    print(f"{'fit of x <= k':<34}{'k':>5}{'time (s)':>10}{'MSLE':>11}{'c1':>8}{'d1':>8}{'held-out RMSLE':>16}")
+    for k in (390, 405):
+        runs = [("authors' grid + curve_fit", fit_bnsl_reference,
+                 {"grid": SIMULATION_GRID, "shift": 1 - 1e-8, "workers": workers})]
+        runs += [(f"fit_bnsl, seed {s}", fit_bnsl, {"seed": s}) for s in range(4)]
+        for name, fitter, kwargs in runs:
+            fit, t = timed(fitter, x[:k], y[:k], **kwargs)
+            print(f"{name:<34}{k:>5}{t:>10.1f}{fit.objective:>11.1e}{fit.c[0]:>8.2f}{fit.d[0]:>8.1f}"
+                  f"{fit.rmsle(x[k:], y[k:]):>16.3f}")
+    print(f"truth: c1 = {law['c'][0]:.2f}, d1 = {law['d'][0]:.1f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1, help="processes for the reference grid search")
+    parser.add_argument("--arithmetic", action="store_true", help="the 4-digit simulation at x <= 390 and 405")
     args = parser.parse_args()
+    if args.arithmetic:
+        arithmetic(-1 if args.workers == 1 else args.workers)
+        return
     print(f"{'curve (15 points)':<38}{'ours (s)':>9}{'ref (s)':>9}{'ratio':>7}{'MSLE ours':>11}{'a free':>11}"
           f"{'MSLE ref':>11}{'<= ref':>8}")
     worst, n_ok, n = 0.0, 0, 0

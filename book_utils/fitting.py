@@ -1337,6 +1337,13 @@ class BNSLFit(_CurveFit):
         ``"multistart-lm"`` (:func:`fit_bnsl`) or ``"brute+curve_fit"`` (:func:`fit_bnsl_reference`).
     x, y : numpy.ndarray
         The fitted data.
+
+    Methods
+    -------
+    rmsle(x, y)
+        Root mean squared log error :math:`\sqrt{\mathrm{mean}(\log\hat y - \log y)^2}` on ``(x, y)``, the score
+        of an extrapolation (``inf`` if the law predicts a value <= 0 there); the property ``train_rmsle`` gives it
+        on the fitted points.
     """
 
     a: float = 0.0
@@ -1718,6 +1725,11 @@ class BaselineFit(_CurveFit):
         included for M4).
     objective, offset, converged, n_iter, x, y
         As in :class:`BNSLFit`.
+
+    Methods
+    -------
+    rmsle(x, y)
+        As for :class:`BNSLFit` (and the property ``train_rmsle``).
     """
 
     form: str = "M1"
@@ -1818,7 +1830,7 @@ class Extrapolation:
 
 def compare_extrapolation(x, y, n_train, *, forms=None, n_breaks=1, eps0=None, offset=1.0, seed=0):
     r"""Caballero et al.'s extrapolation test :cite:p:`caballero2023broken`: fit each form to the points with the
-    ``n_train`` smallest ``x`` and score its RMSLE (:meth:`BNSLFit.rmsle`) on the larger, held-out ones.
+    ``n_train`` smallest ``x`` and score its RMSLE (the fits' ``rmsle`` method) on the larger, held-out ones.
 
     Parameters
     ----------
