@@ -6,6 +6,7 @@ Pure, vectorised functions that the chapters import. Modules mirror the book:
 - :mod:`book_utils.fitting`: fitting them to noisy data (log/linear space, Huber, multi-start, bootstrap);
 - :mod:`book_utils.compute`: FLOP accounting and compute-optimal allocation;
 - :mod:`book_utils.lab`: a scaling lab, real training runs in seconds with a known ground truth;
+- :mod:`book_utils.userfit`: fit a law to your own runs (and :mod:`book_utils.cli`, ``python -m book_utils fit``);
 - :mod:`book_utils.published`: numbers from the papers, each with its citation;
 - :mod:`book_utils.check`: self-checks for numeric exercises;
 - :mod:`book_utils.plotting`: the book's figure style and log-log helpers;

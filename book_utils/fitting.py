@@ -62,6 +62,8 @@ __all__ = [
     "BASELINE_FORMS",
     "Extrapolation",
     "compare_extrapolation",
+    "KaplanFit",
+    "fit_kaplan",
 ]
 
 LOSSES = ("squared", "huber")
@@ -1874,3 +1876,114 @@ def compare_extrapolation(x, y, n_train, *, forms=None, n_breaks=1, eps0=None, o
     train = {k: fit.train_rmsle for k, fit in fits.items()}
     test = {k: fit.rmsle(x[n_train:], y[n_train:]) for k, fit in fits.items()}
     return Extrapolation(n_train=n_train, fits=fits, train_rmsle=train, test_rmsle=test)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Kaplan et al.'s L(N, D), eq. 4.1, fitted to a reader's runs (used by ``python -m book_utils fit --law kaplan``).
+# --------------------------------------------------------------------------------------------------------------------
+
+
+class _KaplanNDModel:
+    """log L = alpha_D * LSE(u, v), u = (alpha_N/alpha_D)(log N_c - log N), v = log D_c - log D;
+    theta = (log N_c, log D_c, alpha_N, alpha_D). ``x`` is the pair (log N, log D)."""
+
+    names = ("N_c", "D_c", "alpha_N", "alpha_D")
+    n_params = 4
+    bounds = (np.array([-np.inf, -np.inf, 1e-4, 1e-4]), np.full(4, np.inf))
+
+    @staticmethod
+    def log_pred_jac(theta, x, with_jac=True):
+        logn, logd = x
+        lnc, ldc, an, ad = (theta[:, j:j + 1] for j in range(4))
+        gap = lnc - logn
+        u, v = (an / ad) * gap, ldc - logd
+        S = np.logaddexp(u, v)
+        logy = ad * S
+        if not with_jac:
+            return logy, None
+        su, sv = np.exp(u - S), np.exp(v - S)
+        jac = np.stack([an * su, ad * sv, su * gap, S - su * u], axis=1)
+        return logy, jac
+
+
+@dataclass(frozen=True)
+class KaplanFit:
+    r"""Result of :func:`fit_kaplan`: :math:`\hat L = [(N_c/N)^{\alpha_N/\alpha_D} + D_c/D]^{\alpha_D}`.
+
+    Attributes
+    ----------
+    N_c, D_c : float
+        Scales of the parameter and data terms (parameters, tokens).
+    alpha_N, alpha_D : float
+        Exponents.
+    objective : float
+        Mean squared error of :math:`\log \hat L - \log L` at the optimum.
+    converged : bool
+        Whether the optimiser met its stopping rule at the best start.
+    N, D, loss : numpy.ndarray
+        The fitted data.
+    """
+
+    N_c: float
+    D_c: float
+    alpha_N: float
+    alpha_D: float
+    objective: float
+    converged: bool
+    N: np.ndarray = field(repr=False, compare=False)
+    D: np.ndarray = field(repr=False, compare=False)
+    loss: np.ndarray = field(repr=False, compare=False)
+
+    names = _KaplanNDModel.names
+
+    @property
+    def params(self) -> dict:
+        """The fitted constants as a ``{name: value}`` dict."""
+        return {name: getattr(self, name) for name in self.names}
+
+    def predict(self, N, D):
+        """The fitted law at ``(N, D)`` (> 0, broadcast)."""
+        N = as_float_array("N", N, positive=True)
+        D = as_float_array("D", D, positive=True)
+        out = ((self.N_c / N) ** (self.alpha_N / self.alpha_D) + self.D_c / D) ** self.alpha_D
+        return out if out.ndim else float(out)
+
+
+def fit_kaplan(N, D, loss, *, keep=16):
+    r"""Fit Kaplan et al.'s joint law of model size and data, eq. 4.1 :cite:p:`kaplan2020scaling`,
+
+    .. math:: L(N, D) = \left[\left(\frac{N_c}{N}\right)^{\alpha_N/\alpha_D} + \frac{D_c}{D}\right]^{\alpha_D},
+
+    by least squares on :math:`\log L` (:func:`book_utils.laws.kaplan_loss_nd` has their constants). A grid of
+    720 starts (exponents around Kaplan's, scales from the data's largest ``N`` and ``D`` up to 30 e-folds beyond)
+    is screened and the ``keep`` best are polished by the batched Levenberg–Marquardt solver. The law has no
+    irreducible term: it suits runs far from their entropy floor, as Kaplan et al.'s were.
+
+    Parameters
+    ----------
+    N, D, loss : array_like
+        Parameters, tokens and final loss of each run, > 0, 1-D, equal length, at least 5 runs.
+    keep : int
+        Starts polished, >= 1.
+
+    Returns
+    -------
+    KaplanFit
+    """
+    N, loss_ = paired_1d("N", N, "loss", loss, min_points=5)
+    D, _ = paired_1d("D", D, "loss", loss, min_points=5)
+    keep = as_int("keep", keep, minimum=1)
+    x = (np.log(N), np.log(D))
+    an, ad, gn, gd = np.meshgrid([0.03, 0.076, 0.15, 0.3, 0.6], [0.05, 0.103, 0.2, 0.4],
+                                 [0.0, 2.0, 5.0, 10.0, 20.0, 30.0], [0.0, 2.0, 5.0, 10.0, 20.0, 30.0])
+    starts = np.column_stack([x[0].max() + gn.ravel(), x[1].max() + gd.ravel(), an.ravel(), ad.ravel()])
+    w_all = np.full((starts.shape[0], N.size), 1.0 / N.size)
+    f0 = _objective(_KaplanNDModel, starts, x, np.log(loss_), loss_, w_all, "log", "squared", 1.0)
+    order = np.argsort(f0)[:keep]
+    w = np.full((order.size, N.size), 1.0 / N.size)
+    theta, f, _, conv = _solve_batch(_KaplanNDModel, starts[order], x, loss_, w, space="log", loss="squared",
+                                     delta=1.0, relative=True)
+    best = int(np.argmin(f))
+    lnc, ldc, a_n, a_d = theta[best]
+    return KaplanFit(N_c=float(np.exp(lnc)), D_c=float(np.exp(ldc)), alpha_N=float(a_n), alpha_D=float(a_d),
+                     objective=2.0 * float(f[best]), converged=bool(conv[best]), N=N, D=D, loss=loss_)
