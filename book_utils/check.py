@@ -463,3 +463,39 @@ def _bnsl_offset_weight():
         return (np.log(1.1 * y + 1.0) - np.log(y + 1.0)) ** 2
 
     return float(r2(0.05) / r2(1.0))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Appendix: fit your own runs (chapters/appendix/fit_your_runs). Imports are local to keep this section self-contained.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _appendix_sample_table():
+    # the sample runs of ``python -m book_utils sample`` (78 SGD runs of the scaling lab), cached by book_utils.userfit
+    from .userfit import read_runs, sample_runs_csv
+
+    return read_runs(sample_runs_csv())
+
+
+@_exercise("appendix.sample-tokens-per-param", unit="tokens per parameter", rtol=0.02)
+def _appendix_sample_tokens_per_param():
+    # Chinchilla's law fitted to all sample runs: D/N of its compute-optimal split of 1e10 FLOPs
+    from .userfit import fit_runs
+
+    row = fit_runs(_appendix_sample_table(), "chinchilla", budgets=[1e10], n_boot=0).budgets[0]
+    return row["tokens"] / row["params"]
+
+
+@_exercise("appendix.holdout-loss", unit="units of the runs' loss", rtol=0.005)
+def _appendix_holdout_loss():
+    # Chinchilla's law fitted to the sample runs below 5e7 FLOPs: its predicted loss at the compute-optimal split of
+    # 1e8 FLOPs, the budget held out
+    import dataclasses
+
+    from .userfit import fit_runs
+
+    table = _appendix_sample_table()
+    keep = table.flops < 5e7
+    small = dataclasses.replace(table, **{f: getattr(table, f)[keep]
+                                          for f in ("params", "tokens", "flops", "loss", "lines")})
+    return fit_runs(small, "chinchilla", budgets=[1e8], n_boot=0).budgets[0]["loss"]

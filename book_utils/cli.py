@@ -13,7 +13,17 @@ import json
 import sys
 import time
 
-from .userfit import COLUMNS, LAWS, RunsFileError, allocate, fit_runs, frontier_runs, read_runs, report_dict
+from .userfit import (
+    COLUMNS,
+    LAWS,
+    RunsFileError,
+    allocate,
+    fit_runs,
+    frontier_runs,
+    read_runs,
+    report_dict,
+    sample_runs_csv,
+)
 
 __all__ = ["main"]
 
@@ -25,7 +35,7 @@ Laws:
   chinchilla  L = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022), fitted by Huber loss on log L from their grid of
               4,500 starts. Budgets get the compute-optimal N and D (C = 6 N D) and the loss there.
   kaplan      L = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D (Kaplan et al. 2020, eq. 4.1), least squares on
-              log L. Budgets get the compute-optimal N and D (found numerically) and the loss there.
+              log L. Budgets get the compute-optimal N and D and the loss there.
   saturating  L = E + A C^-alpha in compute C (flops). Budgets get the predicted loss only.
   bnsl        a broken neural scaling law in compute with --breaks breaks (Caballero et al. 2023). Budgets get
               the predicted loss only.
@@ -156,16 +166,10 @@ def _plot(report, path):
 
 
 def _sample(out, seed):
-    import numpy as np
-
-    from .lab import ScalingLab
-
-    runs = ScalingLab().isoflop_sweep(10 ** np.arange(6.0, 8.01, 0.25), seed=seed, n_records=2)
-    with open(out, "w", encoding="utf-8") as f:
-        f.write("params,tokens,flops,loss,budget\n")
-        for n, d, loss, b in zip(runs.N, runs.D, runs.loss, runs.budget, strict=True):
-            f.write(f"{n:.0f},{d:.0f},{6 * n * d:.6g},{loss:.6f},{b:.3g}\n")
-    return len(runs)
+    data = sample_runs_csv(seed)
+    with open(out, "wb") as f:
+        f.write(data)
+    return data.count(b"\n") - 1
 
 
 def main(argv=None) -> int:

@@ -21,6 +21,7 @@ laws in compute alone give the loss only.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from dataclasses import dataclass, field
@@ -29,12 +30,12 @@ from pathlib import Path
 import numpy as np
 
 from ._validation import as_float_array, as_int, as_scalar, one_of
-from .compute import FLOPS_PER_PARAM_TOKEN, compute_optimal, compute_optimal_numeric
+from .compute import FLOPS_PER_PARAM_TOKEN, compute_optimal
 from .fitting import bootstrap, fit_bnsl, fit_chinchilla, fit_kaplan, fit_saturating_power_law
 from .laws import chinchilla_loss
 
 __all__ = ["COLUMNS", "LAWS", "RunsFileError", "RunTable", "read_runs", "frontier_runs", "FitReport", "fit_runs",
-           "allocate", "report_dict"]
+           "allocate", "report_dict", "sample_runs_csv"]
 
 COLUMNS = {
     "params": "parameters of the model (a count, e.g. 1.3e9)",
@@ -85,13 +86,15 @@ def _lines(mask, lines, limit=8):
     return ", ".join(map(str, bad[:limit])) + more
 
 
-def read_runs(source) -> RunTable:
+def read_runs(source, name=None) -> RunTable:
     """Read and check a runs file (see the module docstring for its columns).
 
     Parameters
     ----------
     source : str, pathlib.Path or file-like
         A path to a CSV file, an open text file, or ``bytes`` of one (as an upload widget gives).
+    name : str, optional
+        How messages name the file (default: the path, or ``"<text>"``).
 
     Returns
     -------
@@ -103,7 +106,7 @@ def read_runs(source) -> RunTable:
         Missing columns, empty file, non-numeric, non-finite or non-positive values, or duplicate runs, with the
         line numbers involved.
     """
-    name = "<text>"
+    given, name = name, "<text>"
     if isinstance(source, bytes):
         text = source.decode("utf-8-sig", errors="replace")
     elif isinstance(source, (str, Path)):
@@ -117,6 +120,8 @@ def read_runs(source) -> RunTable:
         text = text.decode("utf-8-sig", errors="replace") if isinstance(text, bytes) else text
     else:
         raise RunsFileError(f"expected a path, a text file or bytes, got {type(source).__name__}")
+    if given is not None:
+        name = str(given)
     rows = [r for r in csv.reader(io.StringIO(text))]
     numbered = [(i + 1, r) for i, r in enumerate(rows) if any(cell.strip() for cell in r)]
     if not numbered:
@@ -281,11 +286,12 @@ def allocate(law, params, budgets):
             n, d = compute_optimal(C, A=params["A"], B=params["B"], alpha=params["alpha"], beta=params["beta"])
             loss = chinchilla_loss(n, d, **params)
         elif law == "kaplan":
-            def kaplan(N, D):
-                return ((params["N_c"] / N) ** (params["alpha_N"] / params["alpha_D"]) + params["D_c"] / D) ** \
-                    params["alpha_D"]
-            n, d = compute_optimal_numeric(kaplan, C, N_range=(1.0, 1e18))
-            loss = kaplan(n, d)
+            # minimise (N_c/N)^p + 6 D_c N / C over N (p = alpha_N/alpha_D): N^(p+1) = p N_c^p C / (6 D_c)
+            p = params["alpha_N"] / params["alpha_D"]
+            n = math.exp((math.log(p) + p * math.log(params["N_c"]) + math.log(C)
+                          - math.log(FLOPS_PER_PARAM_TOKEN * params["D_c"])) / (p + 1))
+            d = C / (FLOPS_PER_PARAM_TOKEN * n)
+            loss = ((params["N_c"] / n) ** p + params["D_c"] / d) ** params["alpha_D"]
         elif law == "saturating":
             n = d = None
             loss = params["E"] + params["A"] * C ** -params["alpha"]
@@ -398,7 +404,10 @@ def _bootstrap(law, table, breaks, fit, names, budgets, n_boot, seed, progress):
         for i in range(n_boot):
             if np.all(np.isfinite(samples[i])):
                 p = dict(zip(names, samples[i], strict=True))
-                budget_loss[i] = [r["loss"] for r in allocate(law, p, budgets)]
+                try:
+                    budget_loss[i] = [r["loss"] for r in allocate(law, p, budgets)]
+                except (ValueError, OverflowError, ZeroDivisionError):  # a degenerate refit: leave it out
+                    pass
     return samples, budget_loss
 
 
@@ -427,3 +436,23 @@ def report_dict(report) -> dict:
         "budgets": [{k: (clean(v) if not isinstance(v, list) else [clean(x) for x in v]) for k, v in row.items()}
                     for row in report.budgets],
     }
+
+
+@functools.lru_cache(maxsize=4)
+def sample_runs_csv(seed=0) -> bytes:
+    """A sample runs file (what ``python -m book_utils sample`` writes), as bytes: an IsoFLOP sweep of chapter 2's
+    scaling lab (:class:`book_utils.lab.ScalingLab`), 9 budgets from 1e6 to 1e8 FLOPs, 78 real SGD runs with a known
+    ground truth; columns ``params, tokens, flops, loss, budget``. Cached (the runs take about two seconds).
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the runs' data stream.
+    """
+    from .lab import ScalingLab
+
+    runs = ScalingLab().isoflop_sweep(10 ** np.arange(6.0, 8.01, 0.25), seed=as_int("seed", seed), n_records=2)
+    lines = ["params,tokens,flops,loss,budget"]
+    lines += [f"{n:.0f},{d:.0f},{FLOPS_PER_PARAM_TOKEN * n * d:.6g},{loss:.6f},{b:.3g}"
+              for n, d, loss, b in zip(runs.N, runs.D, runs.loss, runs.budget, strict=True)]
+    return ("\n".join(lines) + "\n").encode()

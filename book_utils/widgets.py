@@ -40,6 +40,7 @@ from PIL import Image as PILImage
 from ._validation import as_int, as_scalar
 from .plotting import PALETTE, fmt_quantity, plain_log_ticks, use_book_style
 from .published import KAPLAN, as_floats
+from .userfit import sample_runs_csv
 
 STATIC_ENV = "BOOK_STATIC_WIDGETS"
 """Environment variable that switches explorers to precomputed, kernel-free frames (set by ``make book``)."""
@@ -55,7 +56,9 @@ __all__ = ["MAX_STATIC_FRAMES", "STATIC_ENV", "Choice", "Explorer", "Slider", "S
            "budget_calculator_explorer", "nonembedding_explorer", "NONEMB_FIT_LO",
            "data_constrained_explorer", "inference_explorer", "split_explorer", "split_fits", "SPLIT_SMOOTH_LAW",
            "SPLIT_TRAIN", "bnsl_explorer", "BNSL_EXPLORER_DEFAULTS",
-           "phenomena_explorer", "phenomenon_law", "PHENOMENA", "PHENOMENA_EARLY_X"]
+           "phenomena_explorer", "phenomenon_law", "PHENOMENA", "PHENOMENA_EARLY_X",
+           "runs_explorer", "runs_fits", "RUNS_BUDGETS", "RUNS_LAW_LABELS", "UploadFitWidget",
+           "upload_fit_widget"]
 
 
 @dataclass(frozen=True)
@@ -1592,3 +1595,335 @@ def split_explorer(static: bool | None = None) -> Explorer:
 
     return explorer(draw, [curve_choice, split], title="Fit the small x, extrapolate to the large",
                     figsize=(7.4, 3.6), static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Appendix: fit your own runs (the interactive twin of ``python -m book_utils fit``).
+# ---------------------------------------------------------------------------------------------------------------------
+
+RUNS_BUDGETS = 10 ** np.arange(6.0, 10.01, 0.5)
+"""Budgets (FLOPs) at which :func:`runs_fits` predicts the loss: the sample's range, 1e6 to 1e8, and two decades
+beyond it, in half decades (:func:`runs_explorer`'s slider moves by whole decades)."""
+
+RUNS_LAW_LABELS = {"chinchilla": "Chinchilla, all runs", "kaplan": "Kaplan, all runs",
+                   "saturating": "saturating, frontier", "bnsl": "BNSL, frontier"}
+"""How :func:`runs_explorer` and :func:`upload_fit_widget` name the laws of :data:`book_utils.userfit.LAWS`."""
+
+_COMPUTE_LAWS = ("saturating", "bnsl")  # the laws in compute alone: fitted to the frontier, no split of a budget
+
+
+@functools.lru_cache(maxsize=1)
+def runs_fits(n_boot: int = 50):
+    """The four laws fitted to the sample runs (:func:`book_utils.userfit.sample_runs_csv`), as
+    :func:`runs_explorer` shows them (cached).
+
+    Chinchilla and Kaplan are fitted to all 78 runs, the laws in compute alone (saturating, BNSL with one break) to
+    the 9 best runs, one per budget (:func:`book_utils.userfit.frontier_runs`); each with ``n_boot`` bootstrap
+    resamples (seed 0) and the budgets :data:`RUNS_BUDGETS`.
+
+    Returns
+    -------
+    table, frontier : book_utils.userfit.RunTable
+        All runs and the best run of each budget.
+    reports : dict
+        ``{law: FitReport}`` for each law of :data:`book_utils.userfit.LAWS`.
+    """
+    from .userfit import LAWS, fit_runs, frontier_runs, read_runs
+
+    table = read_runs(sample_runs_csv())
+    frontier = frontier_runs(table)
+    reports = {law: fit_runs(frontier if law in _COMPUTE_LAWS else table, law, budgets=RUNS_BUDGETS,
+                             n_boot=n_boot, seed=0) for law in LAWS}
+    return table, frontier, reports
+
+
+def runs_explorer(static: bool | None = None) -> Explorer:
+    """Four laws fitted to the same runs, and what each says about a budget (:func:`runs_fits`).
+
+    Appendix, "Fit your own runs". Left: the sample's 78 runs (loss against compute), the best run of each budget,
+    the fitted law (for Chinchilla and Kaplan its compute-optimal frontier), the 90% bootstrap interval of the loss
+    at each of :data:`RUNS_BUDGETS`, and the prediction at the chosen budget (1e6 to 1e10 FLOPs by decades).
+    Right: tokens per parameter at the optimum, the fit's against the lab's true law
+    (:meth:`book_utils.lab.ScalingLab.law`); the laws in compute alone give none.
+    """
+    from .compute import compute_optimal_numeric
+    from .lab import ScalingLab
+    from .plotting import fmt_sci
+    from .userfit import LAWS, allocate
+
+    table, frontier, reports = runs_fits()
+    c_line = np.geomspace(RUNS_BUDGETS[0], RUNS_BUDGETS[-1], 61)
+    curves = {law: allocate(law, r.params, c_line) for law, r in reports.items()}
+    n_true, d_true = compute_optimal_numeric(ScalingLab().law, c_line)
+    n_at, d_at = compute_optimal_numeric(ScalingLab().law, RUNS_BUDGETS)
+    ylim, ratio_lim = (0.45, 1.5), (4.0, 800.0)
+    c_max = table.flops.max()
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1]})
+        ax.plot(table.flops, table.loss, "o", color="0.72", ms=3.5, label=f"runs ({len(table)})")
+        ax.plot(frontier.flops, frontier.loss, "o", mfc="none", mec="0.1", ms=6, label="best run per budget")
+        ax.axvspan(c_max * 1.05, RUNS_BUDGETS[-1] * 1.3, color="0.93", zorder=0)
+        ax.text(c_max * 1.3, ylim[0] * 1.03, "beyond the runs", fontsize=7, color="0.4")
+        bands = {}
+        for law, r in reports.items():
+            lo, hi = np.array([row["loss_interval"] for row in r.budgets]).T
+            bands[law] = ax.fill_between(RUNS_BUDGETS, np.clip(lo, *ylim), np.clip(hi, *ylim), color=PALETTE[0],
+                                         alpha=0.18, lw=0, visible=False)
+        (fit_line,) = ax.plot([], [], color=PALETTE[0], lw=2, label="fitted law")
+        (bar,) = ax.plot([], [], color=PALETTE[3], lw=2.5)
+        (star,) = ax.plot([], [], "*", color=PALETTE[3], ms=13, label="prediction, 90% interval")
+        ax.set(xscale="log", yscale="log", xlim=(RUNS_BUDGETS[0] / 1.3, RUNS_BUDGETS[-1] * 1.3), ylim=ylim,
+               xlabel="training compute C (FLOPs)", ylabel="final loss")
+        plain_log_ticks(ax, [0.5, 0.6, 0.7, 0.8, 1.0, 1.2, 1.4])
+        ax.legend(loc="upper right", fontsize=7)
+        note = _text_box(ax, 0.03, 0.04, fontsize=7.5, va="bottom")
+        ax2.plot(c_line, d_true / n_true, "--", color="0.3", lw=1.2, label="lab's true law")
+        ax2.plot(frontier.flops, frontier.tokens / frontier.params, "o", mfc="none", mec="0.1", ms=5,
+                 label="best run per budget")
+        (ratio_line,) = ax2.plot([], [], color=PALETTE[0], lw=2, label="fit: compute-optimal")
+        (ratio_pt,) = ax2.plot([], [], "*", color=PALETTE[3], ms=12)
+        ax2.set(xscale="log", yscale="log", xlim=(RUNS_BUDGETS[0] / 1.3, RUNS_BUDGETS[-1] * 1.3), ylim=ratio_lim,
+                xlabel="training compute C (FLOPs)", ylabel="tokens per parameter")
+        plain_log_ticks(ax2, [5, 10, 20, 50, 100, 200, 500])
+        ax2.legend(loc="upper left", fontsize=7)
+        note2 = _text_box(ax2, 0.04, 0.04, fontsize=7.5, va="bottom")
+
+        def update(law, C):
+            r = reports[law]
+            i = int(np.argmin(np.abs(np.log(RUNS_BUDGETS / C))))
+            row = r.budgets[i]
+            fit_line.set_data(c_line, [p["loss"] for p in curves[law]])
+            for name, band in bands.items():
+                band.set_visible(name == law)
+            lo, hi = row["loss_interval"]
+            bar.set_data([row["flops"]] * 2, np.clip([lo, hi], *ylim))
+            star.set_data([row["flops"]], [row["loss"]])
+            beyond = row["flops"] / c_max
+            where = f"{beyond:.0f}x the largest run" if beyond > 1.5 else "inside the sweep"
+            text = [f"{RUNS_LAW_LABELS[law]} ({r.n_runs} runs)", f"C = {fmt_sci(row['flops'])} FLOPs ({where})",
+                    f"loss {row['loss']:.3f}, 90%: {fmt_quantity(lo, digits=3)} to {fmt_quantity(hi, digits=3)}"]
+            if law in _COMPUTE_LAWS:
+                ratio_line.set_data([], [])
+                ratio_pt.set_data([], [])
+                note2.set_text("a law in compute alone\ndoes not split the budget")
+            else:
+                ratio_line.set_data(c_line, [p["tokens"] / p["params"] for p in curves[law]])
+                ratio_pt.set_data([row["flops"]], [row["tokens"] / row["params"]])
+                text.append(f"N = {fmt_sci(row['params'])}, D = {fmt_sci(row['tokens'])}")
+                note2.set_text(f"fit: {row['tokens'] / row['params']:.0f} tokens/param\n"
+                               f"lab's truth: {d_at[i] / n_at[i]:.0f} tokens/param")
+            note.set_text("\n".join(text))
+            return [*bands.values(), fit_line, bar, star, note, ratio_line, ratio_pt, note2]
+
+        return update
+
+    controls = [Choice("law", LAWS, label="law", labels=tuple(RUNS_LAW_LABELS[law] for law in LAWS)),
+                Slider("C", RUNS_BUDGETS[0], RUNS_BUDGETS[-1], default=1e9, n=5, log=True, label="budget",
+                       unit="FLOPs")]
+    return explorer(draw, controls, title="Four laws, one set of runs", figsize=(8.6, 3.7), static=static)
+
+
+_KERNEL_NOTE = ("<p><b>Fit your own runs</b> needs a running Python kernel: it reads your file and fits it in "
+                "Python. Open this notebook in Jupyter (<code>make lab</code>) to get the upload button, or use the "
+                "command line: <code>python -m book_utils fit runs.csv --budget 1e21 1e22</code>.</p>")
+
+
+def _parse_budgets(text):
+    """Budgets typed as numbers separated by spaces or commas, e.g. ``"1e21, 3e21 1e22"``; ``""`` gives none."""
+    out = []
+    for word in text.replace(",", " ").split():
+        try:
+            value = float(word)
+        except ValueError:
+            raise ValueError(f"budgets: {word!r} is not a number; type FLOPs such as 1e21 3e21") from None
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"budgets: {word!r} must be a positive number of FLOPs")
+        out.append(value)
+    return out
+
+
+class UploadFitWidget(widgets.VBox):
+    """Upload a runs file, pick a law, fit: :func:`book_utils.userfit.fit_runs` behind a few controls.
+    Build one with :func:`upload_fit_widget`.
+
+    Attributes
+    ----------
+    upload : ipywidgets.FileUpload
+        The runs file (CSV); uploading it reads and checks it at once.
+    sample : ipywidgets.Button
+        Loads the book's sample runs instead (:func:`book_utils.userfit.sample_runs_csv`).
+    law : ipywidgets.Dropdown
+        One of :data:`book_utils.userfit.LAWS`.
+    budgets : ipywidgets.Text
+        Budgets in FLOPs, separated by spaces or commas.
+    bootstrap, breaks : ipywidgets.BoundedIntText
+        Bootstrap resamples; breaks of the BNSL.
+    frontier : ipywidgets.Checkbox
+        Fit only the best run of each budget (ticked when a law in compute alone is chosen).
+    button : ipywidgets.Button
+        Fit.
+    progress : ipywidgets.IntProgress
+        The bootstrap's progress.
+    status : ipywidgets.HTML
+        One line about the file loaded, or what is wrong with it.
+    output : ipywidgets.Output
+        The tables and the figure of the last fit, or its error.
+    data, name : bytes or None, str
+        The runs file loaded and its name.
+    report : book_utils.userfit.FitReport or None
+        The last fit (``report_dict(report)`` gives the JSON of the command line).
+    text : str
+        The tables of the last fit, as the command line prints them.
+    error : str or None
+        The message of the last failure, ``None`` after a success.
+    static : bool
+        Kernel-free mode: only a note is shown (the controls exist, but nothing can run them without a kernel).
+    """
+
+    def __init__(self, *, static=None, n_boot=100):
+        from .userfit import LAWS
+
+        self.static = static_mode() if static is None else bool(static)
+        style = {"description_width": "8em"}
+        self.upload = widgets.FileUpload(accept=".csv,text/csv", multiple=False, description="Runs CSV")
+        self.sample = widgets.Button(description="Use the sample runs", tooltip="78 runs of the book's scaling lab")
+        self.law = widgets.Dropdown(options=[(RUNS_LAW_LABELS[law].split(",")[0], law) for law in LAWS],
+                                    value="chinchilla", description="law", style=style)
+        self.budgets = widgets.Text(value="", placeholder="e.g. 1e21 1e22", description="budgets (FLOPs)",
+                                    style=style)
+        self.bootstrap = widgets.BoundedIntText(value=as_int("n_boot", n_boot), min=0, max=5000,
+                                                description="bootstrap", style=style,
+                                                layout=widgets.Layout(width="15em"))
+        self.breaks = widgets.BoundedIntText(value=1, min=0, max=3, description="breaks (BNSL)", style=style,
+                                             layout=widgets.Layout(width="15em"))
+        self.frontier = widgets.Checkbox(value=False, description="fit only the best run of each budget",
+                                         indent=False)
+        self.button = widgets.Button(description="Fit", button_style="primary", icon="play")
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="bootstrap",
+                                            layout=widgets.Layout(visibility="hidden"))
+        self.status = widgets.HTML("<i>Upload a CSV with columns params, tokens or flops, and loss.</i>")
+        self.output = widgets.Output()
+        self.data, self.name, self.report, self.text, self.error = None, "", None, "", None
+        self.upload.observe(self._on_upload, names="value")
+        self.sample.on_click(lambda _: self.load(sample_runs_csv(), "sample runs (scaling lab)"))
+        self.law.observe(self._on_law, names="value")
+        self.button.on_click(lambda _: self.run())
+        if self.static:
+            children = [widgets.HTML(_KERNEL_NOTE)]
+        else:
+            children = [widgets.HBox([self.upload, self.sample]), self.status, self.law, self.budgets,
+                        widgets.HBox([self.bootstrap, self.breaks]), self.frontier,
+                        widgets.HBox([self.button, self.progress]), self.output]
+        super().__init__(children=children)
+
+    # -- input ------------------------------------------------------------------------------------------------------
+    def _on_upload(self, change):
+        files = change["new"]
+        if files:
+            f = files[0]
+            self.load(bytes(f["content"]), str(f["name"]))
+
+    def _on_law(self, change):
+        self.frontier.value = change["new"] in _COMPUTE_LAWS
+
+    def load(self, data, name="uploaded file"):
+        """Load a runs file (``bytes``) and say in :attr:`status` how many runs it has, or what is wrong with it.
+
+        Returns the :class:`book_utils.userfit.RunTable`, or ``None`` if the file cannot be used.
+        """
+        from .plotting import fmt_sci
+        from .userfit import RunsFileError, frontier_runs, read_runs
+
+        self.data, self.name = bytes(data), str(name)
+        if name.startswith("sample") and not self.budgets.value.strip():
+            self.budgets.value = "1e9 1e10"
+        try:
+            table = read_runs(self.data, name=self.name)
+        except RunsFileError as exc:
+            self.status.value = f"<span style='color:#D55E00'>{_escape(str(exc))}</span>"
+            return None
+        budgets = len(frontier_runs(table))
+        self.status.value = (f"<b>{_escape(self.name)}</b>: {len(table)} runs, {budgets} distinct compute budgets, "
+                             f"{fmt_sci(table.flops.min())} to {fmt_sci(table.flops.max())} FLOPs")
+        return table
+
+    # -- fitting ----------------------------------------------------------------------------------------------------
+    def _progress(self, done, total):
+        self.progress.max = total
+        self.progress.value = done
+
+    def run(self, data=None, name="uploaded file"):
+        """Fit the loaded file (or ``data``, bytes of a runs file, loaded first) with the current settings and show
+        the result in :attr:`output`, as the Fit button does.
+
+        Returns the :class:`book_utils.userfit.FitReport`, or ``None`` when the file or a setting is wrong (the
+        message is in :attr:`error` and in the output). Any other exception is shown with its traceback and raised.
+        """
+        from .cli import _plot, _print_report
+        from .userfit import RunsFileError, fit_runs, frontier_runs, read_runs
+
+        if data is not None:
+            self.load(data, name)
+        self.report, self.text, self.error = None, "", None
+        try:
+            if self.data is None:
+                raise ValueError("no runs file yet: upload a CSV, or press 'Use the sample runs'")
+            table = read_runs(self.data, name=self.name)
+            if self.frontier.value:
+                table = frontier_runs(table)
+            budgets = _parse_budgets(self.budgets.value)
+            self.progress.layout.visibility = "visible" if self.bootstrap.value else "hidden"
+            self.progress.value = 0
+            report = fit_runs(table, self.law.value, breaks=self.breaks.value, budgets=budgets,
+                              n_boot=self.bootstrap.value, seed=0, progress=self._progress)
+        except (RunsFileError, ValueError) as exc:
+            self.error = str(exc)
+            self._show(f"error: {self.error}", f"<pre style='color:#D55E00'>error: {_escape(self.error)}</pre>")
+            return None
+        except Exception:
+            tb = traceback.format_exc()
+            self.error = tb
+            self._show(tb, f"<pre style='color:#D55E00'>{_escape(tb)}</pre>")
+            raise
+        buf = io.StringIO()
+        _print_report(report, buf)
+        png = io.BytesIO()
+        _plot(report, png)
+        self.report, self.text = report, buf.getvalue()
+        self._show(self.text, f"<pre>{_escape(self.text)}</pre>", png.getvalue())
+        return report
+
+    def _show(self, text, html, png=None):
+        """Replace the output area's content: the text (plain and as HTML), then the figure if there is one."""
+        import base64
+
+        outputs = [{"output_type": "display_data", "metadata": {}, "data": {"text/plain": text, "text/html": html}}]
+        if png is not None:
+            outputs.append({"output_type": "display_data", "metadata": {},
+                            "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                                     "text/plain": "<figure: the runs and the fitted law>"}})
+        self.output.outputs = tuple(outputs)
+
+
+def upload_fit_widget(static: bool | None = None, n_boot: int = 100) -> UploadFitWidget:
+    """Fit a scaling law to your own runs in the notebook: upload a CSV, pick a law, type budgets, press Fit.
+
+    Appendix, "Fit your own runs"; the same work as ``python -m book_utils fit`` (:mod:`book_utils.cli`), with the
+    same tables and figure. In kernel-free mode (the published book) it shows a note instead: nothing can be fitted
+    without a kernel.
+
+    Parameters
+    ----------
+    static : bool, optional
+        Kernel-free mode (``True``: only the note) or live (``False``); default: :func:`static_mode`.
+    n_boot : int
+        Initial number of bootstrap resamples, >= 0.
+
+    Returns
+    -------
+    UploadFitWidget
+        Its controls are attributes (``upload``, ``law``, ``budgets``, ``button``, ``output``, ...), and
+        :meth:`UploadFitWidget.run` fits bytes of a runs file directly.
+    """
+    return UploadFitWidget(static=static, n_boot=n_boot)

@@ -39,6 +39,7 @@ from book_utils.widgets import (
     phenomena_explorer,
     power_law_explorer,
     robust_fit_explorer,
+    runs_explorer,
     sweep,
 )
 
@@ -238,7 +239,7 @@ def test_switching_from_blit_to_full_redraw_keeps_artists_visible():
                                   kaplan_allocation_explorer, isoflop_explorer, budget_calculator_explorer,
                                   chinchilla_fits_explorer,
                                   nonembedding_explorer, data_constrained_explorer, inference_explorer,
-                                  bnsl_explorer, phenomena_explorer],
+                                  bnsl_explorer, phenomena_explorer, runs_explorer],
                          ids=lambda f: f.__name__)
 def test_chapter_explorers_respond_at_both_ends_of_every_control(make):
     ex = make()
