@@ -32,7 +32,18 @@ from scipy.stats import norm
 
 from ._validation import as_float_array, as_int, as_scalar, one_of, paired_1d
 from .compute import FLOPS_PER_PARAM_TOKEN
-from .laws import bnsl, bnsl_segments, chinchilla_loss, m1, m2, m3, m4, power_law, saturating_power_law
+from .laws import (
+    bnsl,
+    bnsl_segments,
+    chinchilla_loss,
+    kaplan_nd_law,
+    m1,
+    m2,
+    m3,
+    m4,
+    power_law,
+    saturating_power_law,
+)
 
 __all__ = [
     "PowerLawFit",
@@ -1943,10 +1954,7 @@ class KaplanFit:
 
     def predict(self, N, D):
         """The fitted law at ``(N, D)`` (> 0, broadcast)."""
-        N = as_float_array("N", N, positive=True)
-        D = as_float_array("D", D, positive=True)
-        out = ((self.N_c / N) ** (self.alpha_N / self.alpha_D) + self.D_c / D) ** self.alpha_D
-        return out if out.ndim else float(out)
+        return kaplan_nd_law(N, D, **self.params)
 
 
 def fit_kaplan(N, D, loss, *, keep=16):

@@ -215,6 +215,30 @@ class ScalingLab:
     def _lr_per_sample(self) -> float:
         return _MEAN_LR_FACTOR * self.lr / self.batch_size
 
+    def fill_data(self, N):
+        r"""Samples after which a model of size ``N`` has learned about all it can hold: where the argument of
+        :math:`Q` in :meth:`law` reaches 1, :math:`2\bar\eta D/(b N^{\nu}) = 1`, so
+        :math:`D = N^{\nu} b / (2\bar\eta)`. Below it the run is data-limited; above it, model-limited.
+
+        Parameters
+        ----------
+        N : array_like
+            Model sizes, > 0.
+
+        Returns
+        -------
+        numpy.ndarray or float
+            Samples.
+
+        Examples
+        --------
+        >>> round(ScalingLab().fill_data(64))
+        1755
+        """
+        N = as_float_array("N", N, positive=True)
+        out = N ** self.spectrum / (2 * self._lr_per_sample)
+        return out if out.ndim else float(out)
+
     def law(self, N, D):
         r"""The lab's scaling law in the gradient-flow, continuum limit (module docstring):
         :math:`E + A N^{-\alpha} + B D^{-\beta} Q(\beta, 2\tau N^{-\nu})`, vectorised (``N``, ``D`` broadcast).

@@ -19,9 +19,9 @@ from ._validation import as_float_array, as_scalar, paired_1d
 from .published import KAPLAN, MUENNIGHOFF_FIT, as_floats
 
 __all__ = ["power_law", "saturating_power_law", "scale_to_reach", "local_exponent", "kaplan_loss_n", "kaplan_loss_d",
-           "kaplan_loss_c", "kaplan_loss_nd", "kaplan_loss_ns", "critical_batch_size", "kaplan_overfitting",
-           "kaplan_data_requirement", "chinchilla_loss", "effective_data", "data_constrained_loss", "bnsl",
-           "bnsl_segments", "m1", "m2", "m3", "m4"]
+           "kaplan_loss_c", "kaplan_loss_nd", "kaplan_nd_law", "kaplan_loss_ns", "critical_batch_size",
+           "kaplan_overfitting", "kaplan_data_requirement", "chinchilla_loss", "effective_data",
+           "data_constrained_loss", "bnsl", "bnsl_segments", "m1", "m2", "m3", "m4"]
 
 _PF_DAY = 8.64e19  # FLOPs per PF-day (book_utils.compute.PF_DAY; repeated here to keep laws free of compute)
 
@@ -251,18 +251,54 @@ def kaplan_loss_c(C, *, minimal=True):
     return _out((_c(group, "scale") / C) ** _c(group, "alpha"))
 
 
-def _kaplan_nd_parts(N, D):
+def _kaplan_nd_parts(N, D, constants=None):
     """Validated pieces of eq. 4.1: x = (N/N_c)^(alpha_N/alpha_D) D_c/D, the infinite-data loss (N_c/N)^alpha_N and
-    alpha_D, so that L(N, D) = L(N, inf) (1 + x)^alpha_D."""
+    alpha_D, so that L(N, D) = L(N, inf) (1 + x)^alpha_D. ``constants`` (N_c, D_c, alpha_N, alpha_D) default to
+    Kaplan et al.'s Table 2."""
     N = as_float_array("N", N, positive=True)
     D = as_float_array("D", D, positive=True)
     try:
         np.broadcast(N, D)
     except ValueError as exc:
         raise ValueError(f"N and D must broadcast; got shapes {N.shape} and {D.shape}") from exc
-    g = KAPLAN["ND"]
-    a_n, a_d, n_c = float(g["alpha_N"]), float(g["alpha_D"]), float(g["N_c"])
-    return (N / n_c) ** (a_n / a_d) * float(g["D_c"]) / D, (n_c / N) ** a_n, a_d
+    if constants is None:
+        g = KAPLAN["ND"]
+        constants = (float(g["N_c"]), float(g["D_c"]), float(g["alpha_N"]), float(g["alpha_D"]))
+    n_c, d_c, a_n, a_d = constants
+    return (N / n_c) ** (a_n / a_d) * d_c / D, (n_c / N) ** a_n, a_d
+
+
+def kaplan_nd_law(N, D, N_c, D_c, alpha_N, alpha_D):
+    r"""Kaplan et al.'s joint law of model size and data, eq. 4.1 :cite:p:`kaplan2020scaling`, with any constants:
+
+    .. math:: L(N, D) = \left[\left(\frac{N_c}{N}\right)^{\alpha_N/\alpha_D} + \frac{D_c}{D}\right]^{\alpha_D}.
+
+    :func:`kaplan_loss_nd` is this law with the constants of their Table 2; :func:`book_utils.fitting.fit_kaplan`
+    fits it to runs.
+
+    Parameters
+    ----------
+    N, D : array_like
+        Parameters and training tokens, > 0, broadcast together.
+    N_c, D_c : float
+        Scales of the parameter and data terms, > 0.
+    alpha_N, alpha_D : float
+        Exponents, > 0.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        The loss.
+
+    Examples
+    --------
+    >>> round(kaplan_nd_law(1e9, 1e10, N_c=6.4e13, D_c=1.8e13, alpha_N=0.076, alpha_D=0.103), 3)
+    2.42
+    """
+    constants = (as_scalar("N_c", N_c, positive=True), as_scalar("D_c", D_c, positive=True),
+                 as_scalar("alpha_N", alpha_N, positive=True), as_scalar("alpha_D", alpha_D, positive=True))
+    x, loss_inf, a_d = _kaplan_nd_parts(N, D, constants)
+    return _out(loss_inf * (1.0 + x) ** a_d)
 
 
 def kaplan_loss_nd(N, D):

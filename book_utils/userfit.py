@@ -32,7 +32,7 @@ import numpy as np
 from ._validation import as_float_array, as_int, as_scalar, one_of
 from .compute import FLOPS_PER_PARAM_TOKEN, compute_optimal
 from .fitting import bootstrap, fit_bnsl, fit_chinchilla, fit_kaplan, fit_saturating_power_law
-from .laws import chinchilla_loss
+from .laws import chinchilla_loss, kaplan_nd_law
 
 __all__ = ["COLUMNS", "LAWS", "RunsFileError", "RunTable", "read_runs", "frontier_runs", "FitReport", "fit_runs",
            "allocate", "report_dict", "sample_runs_csv"]
@@ -291,7 +291,7 @@ def allocate(law, params, budgets):
             n = math.exp((math.log(p) + p * math.log(params["N_c"]) + math.log(C)
                           - math.log(FLOPS_PER_PARAM_TOKEN * params["D_c"])) / (p + 1))
             d = C / (FLOPS_PER_PARAM_TOKEN * n)
-            loss = ((params["N_c"] / n) ** p + params["D_c"] / d) ** params["alpha_D"]
+            loss = kaplan_nd_law(n, d, **params)
         elif law == "saturating":
             n = d = None
             loss = params["E"] + params["A"] * C ** -params["alpha"]

@@ -327,3 +327,17 @@ def test_lab_rejects_bad_runs():
         lab.train([8, 16, 32], [1000] * 3, budget=[1e6, 2e6])
     with pytest.raises(ValueError, match="no model size"):
         lab.isoflop_sweep([1e6], sizes=[1e4])
+
+
+def test_lab_fill_data_is_where_the_incomplete_gamma_argument_is_one():
+    from scipy.special import gammaincc
+
+    lab = ScalingLab()
+    N = np.array([16.0, 64.0, 1024.0])
+    D = lab.fill_data(N)
+    assert np.allclose(D[1:] / D[:-1], (N[1:] / N[:-1]) ** lab.spectrum)
+    # the law's data term at D = fill_data(N) carries the factor Q(beta, 1)
+    term = lab.law(N, D) - lab.E - lab.A * N ** -lab.alpha
+    assert np.allclose(term, lab.B * D ** -lab.beta * gammaincc(lab.beta, 1.0), rtol=1e-10)
+    with pytest.raises(ValueError, match="N must be > 0"):
+        lab.fill_data(0)

@@ -174,3 +174,16 @@ def test_fit_kaplan_recovers_kaplans_constants():
         fit_kaplan(N[:4], D[:4], kaplan_loss_nd(N[:4], D[:4]))
     with pytest.raises(ValueError, match="D must be > 0"):
         fit_kaplan(N, -D, kaplan_loss_nd(N, D))
+
+
+def test_kaplan_nd_law_is_eq_4_1_with_any_constants():
+    from book_utils.laws import kaplan_loss_nd, kaplan_nd_law
+
+    N, D = np.array([1e7, 1e9]), np.array([1e9, 1e12])
+    table2 = {"N_c": 6.4e13, "D_c": 1.8e13, "alpha_N": 0.076, "alpha_D": 0.103}
+    assert np.allclose(kaplan_nd_law(N, D, **table2), kaplan_loss_nd(N, D), rtol=1e-12)
+    assert kaplan_nd_law(1e30, 2.0, 1.0, 8.0, 0.5, 1.0) == pytest.approx(4.0)  # N -> inf: (D_c/D)^alpha_D
+    with pytest.raises(ValueError, match="alpha_D must be > 0"):
+        kaplan_nd_law(N, D, 6.4e13, 1.8e13, 0.076, 0.0)
+    with pytest.raises(ValueError, match="must broadcast"):
+        kaplan_nd_law(np.ones(2), np.ones(3), **table2)

@@ -307,9 +307,19 @@ def test_static_controls_move_a_subset_and_freeze_the_rest():
     shown = ex.children[0].children
     assert ex.controls["alpha"] in shown and ex.controls["A"] not in shown
     assert any("run the notebook" in getattr(w, "value", "") for w in ex.children)
+    frames = [bytes(f.value) for f in ex.frames.children]
+    assert all(f.startswith(PNG_MAGIC) for f in frames) and len(set(frames)) == 9
+    from PIL import Image
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
     live = explorer(make_draw(), controls, static=False)  # the frozen control sits at its default in every frame
-    assert bytes(ex.frames.children[0].value).startswith(PNG_MAGIC)
-    assert live.values["A"] == ex.values["A"]
+    default_A = live.values["A"]
+    at_default = pixels(live.set(alpha=0.1, A=default_A))
+    assert np.abs(pixels(frames[0]) - at_default).mean() < 3.0
+    assert np.abs(pixels(frames[0]) - pixels(live.set(alpha=0.1, A=10.0))).mean() > 3 * np.abs(
+        pixels(frames[0]) - at_default).mean()
     assert sweep(ex).ok  # every control still moves in tests
     with pytest.raises(ValueError, match="static_controls"):
         explorer(make_draw(), controls, static=True, static_controls=["beta"])
