@@ -10,6 +10,7 @@ shows "Correct", or says how the answer is off (a power of ten, a simple factor,
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -100,8 +101,13 @@ def check(exercise_id: str, answer) -> CheckResult:
         raise ValueError(f"unknown exercise {exercise_id!r}; known: {', '.join(exercise_ids())}")
     answer = as_scalar("answer", answer)
     ex = _EXERCISES[exercise_id]
-    expected = float(ex.compute())
-    return CheckResult(exercise_id, *_feedback(answer, expected, ex.rtol, ex.unit))
+    return CheckResult(exercise_id, *_feedback(answer, _expected(exercise_id), ex.rtol, ex.unit))
+
+
+@functools.cache
+def _expected(exercise_id: str) -> float:
+    """The computed answer (deterministic: every computation is seeded), worked out once per session."""
+    return float(_EXERCISES[exercise_id].compute())
 
 
 def _feedback(answer: float, expected: float, rtol: float, unit: str):
@@ -499,3 +505,214 @@ def _appendix_holdout_loss():
     small = dataclasses.replace(table, **{f: getattr(table, f)[keep]
                                           for f in ("params", "tokens", "flops", "loss", "lines")})
     return fit_runs(small, "chinchilla", budgets=[1e8], n_boot=0).budgets[0]["loss"]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 4, notebook 01: emergent abilities ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _wei_row(ability):
+    from .published import WEI_TABLE1
+
+    return next(row for row in WEI_TABLE1 if row.ability == ability)
+
+
+@_exercise("emergence.strategyqa-flops", unit="FLOPs", rtol=0.02)
+def _emergence_strategyqa_flops():
+    # C = 6 N D for PaLM 62B (Wei et al.'s Table 1 row "chain of thought: StrategyQA") on PaLM's 780B tokens
+    return float(training_flops(_wei_row("chain of thought: StrategyQA").params, 780e9))
+
+
+@_exercise("emergence.decades-addition-to-wic", unit="orders of magnitude of training compute", rtol=0.01)
+def _emergence_decades_addition_to_wic():
+    # log10 of the ratio of the thresholds of WiC (PaLM 540B) and 3-digit addition (GPT-3 13B) in Table 1
+    wic, add = _wei_row("Word in Context (WiC)"), _wei_row("addition/subtraction (3 digit)")
+    return math.log10(wic.flops / add.flops)
+
+
+@_exercise("emergence.detection-horizon", unit="decades of compute below the emergent scale", rtol=0.01)
+def _emergence_detection_horizon():
+    # toy ability: chance 0.25, top 0.9, 10-90% width 0.5 decades; 200 test questions; detection at 3 standard errors
+    from .emergence import detection_horizon
+
+    return detection_horizon(0.5, 200, chance=0.25, top=0.9, z=3.0)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 5, notebook 03: regression, replace vs accumulate ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("collapse.replace-10-generations", unit="squared weight error ||w_10 - w*||^2 (sigma = 1)", rtol=0.01)
+def _collapse_replace_10_generations():
+    # d = 32, T = 128, sigma = 1, replace mode: the expected test error of generation 10 (generation 1 = real data)
+    from .collapse import regression_collapse_theory
+
+    return regression_collapse_theory(32, 128, 10, mode="replace")
+
+
+@_exercise("collapse.accumulate-limit", unit="squared weight error (sigma = 1)", rtol=0.01)
+def _collapse_accumulate_limit():
+    # d = 32, T = 128, sigma = 1, accumulate mode, one input matrix reused by every generation: the limit n -> inf
+    from .collapse import regression_collapse_theory
+
+    return regression_collapse_theory(32, 128, np.inf, mode="accumulate", design="fixed")
+
+
+@_exercise("collapse.replace-samples-needed", unit="samples per generation", rtol=0.01)
+def _collapse_replace_samples_needed():
+    # d = 32, replace mode: the T at which generation 10 has the expected error of one fit on 128 real samples,
+    # 10 d / (T - d - 1) = d / (128 - d - 1)
+    from .collapse import regression_collapse_theory
+
+    target = regression_collapse_theory(32, 128, 1)
+    return 10 * 32 / target + 32 + 1
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 4, notebook 02: the mirage argument ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("emergence.mirage-em50", unit="parameters", rtol=0.01)
+def _emergence_mirage_em50():
+    # toy loss (N / 1e8)^-0.5, target of 5 tokens: the model size at which the expected exact match is 50%
+    from .emergence import exact_match_size
+
+    return exact_match_size(0.5, length=5, c=1e8, alpha=-0.5)
+
+
+@_exercise("emergence.mirage-stderr", unit="a fraction of answers (exact match)", rtol=0.01)
+def _emergence_mirage_stderr():
+    # a 1e10-parameter model of the toy (c = 1e8, alpha = -0.5), targets of 10 tokens, a test set of 200 examples
+    from .emergence import mirage_simulation
+
+    sim = mirage_simulation([1e10], c=1e8, alpha=-0.5, length=10, n_examples=200, seed=0)
+    return float(sim.exact_match.stderr[0])
+
+
+@_exercise("emergence.mirage-zero-score", unit="a probability", rtol=0.01)
+def _emergence_mirage_zero_score():
+    # a 1e9-parameter model of the toy (c = 1e8, alpha = -0.5), targets of 20 tokens, 100 test examples:
+    # the probability that none of its answers is exactly right
+    from .emergence import exact_match, per_token_prob
+
+    return (1.0 - exact_match(per_token_prob(1e9, c=1e8, alpha=-0.5), 20)) ** 100
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 5, notebook 02: tails and the change of scaling laws ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("collapse.tail-plateau", unit="a probability (test error)", rtol=0.01)
+def _collapse_tail_plateau():
+    # Zipf beta = 2, tail cut at k = 1000, no clean data: the error left after infinite training, sum_{i > k} p_i
+    from .collapse import tail_cut_plateau
+
+    return tail_cut_plateau(2.0, 1000)
+
+
+@_exercise("collapse.tail-crossing", unit="clean training draws", rtol=0.03)
+def _collapse_tail_crossing():
+    # beta = 2: the clean draws at which Hutter's clean curve falls to the plateau of a cut at k = 1000
+    from .collapse import plateau_crossing
+
+    return plateau_crossing(2.0, 1000)
+
+
+@_exercise("collapse.tail-rank", unit="a rank k", rtol=0.005)
+def _collapse_tail_rank():
+    # beta = 1.5: the smallest k whose tail mass sum_{i > k} p_i is at most Hutter's clean error after T0 = 1e6 draws
+    from .collapse import tail_cut_rank
+
+    return float(tail_cut_rank(1e6, 1.5))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 5, notebook 01: recursion on a Gaussian ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("collapse.gauss-cm", unit="a ratio E[sigma_1] / sigma_0", rtol=0.002)
+def _collapse_gauss_cm():
+    # c_M for M = 10 samples per generation (unbiased variance): E[sigma_1] / sigma_0
+    from .collapse import gaussian_collapse_expected_std
+
+    return float(gaussian_collapse_expected_std(1, 10))
+
+
+@_exercise("collapse.gauss-half-life", unit="generations (a real number)", rtol=0.005)
+def _collapse_gauss_half_life():
+    # M = 100, unbiased: the n at which sigma_0 c_M^n = sigma_0 / 2
+    from .collapse import gaussian_collapse_expected_std
+
+    return np.log(2.0) / -np.log(float(gaussian_collapse_expected_std(1, 100)))
+
+
+@_exercise("collapse.gauss-mle-var", unit="squared units of sigma_0 (sigma_0 = 2)", rtol=0.005)
+def _collapse_gauss_mle_var():
+    # MLE variance, M = 20 samples per generation, sigma_0 = 2: E[sigma_n^2] after n = 50 generations
+    from .collapse import gaussian_collapse_theory
+
+    return float(gaussian_collapse_theory(50, 20, unbiased=False, sigma0=2.0).mean_var)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 4, notebook 03: the quantization model ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("emergence.quanta-loss-100", unit="a fraction of the reducible loss (between 0 and 1)", rtol=0.01)
+def _emergence_quanta_loss_100():
+    # alpha = 0.5: the fraction (L - a) / (b - a) left after learning the 100 most frequent quanta, exactly
+    from .emergence import quanta_loss
+
+    return float(quanta_loss(100, 0.5))
+
+
+@_exercise("emergence.chinchilla-data-exponent", unit="a dimensionless exponent", rtol=0.005)
+def _emergence_chinchilla_data_exponent():
+    # the quantization model's data exponent alpha / (alpha + 1) for alpha = alpha_N = 0.34 (Chinchilla's fit)
+    alpha = as_floats(HOFFMANN_APPROACH3)["alpha"]
+    return alpha / (alpha + 1.0)
+
+
+@_exercise("emergence.quantum-arrival", unit="training samples", rtol=0.01)
+def _emergence_quantum_arrival():
+    # alpha = 0.5, tau = 10, infinitely many quanta: mean number of samples until quantum k = 100 is learned, tau / p_k
+    from .emergence import quanta_frequencies
+
+    return 10.0 / float(quanta_frequencies(100, 0.5))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 5, notebook 04: strong model collapse ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@_exercise("collapse.floor-one-percent", unit="squared label units (the test error's unit)", rtol=0.01)
+def _collapse_floor_one_percent():
+    # Sigma = diag(4, 1), w1 = (1, 0), w2 = (1.5, 1), p = 1%: the floor p^2 ||w2 - w1||_Sigma^2
+    from .collapse import mixture_error_floor
+
+    delta = np.array([1.5, 1.0]) - np.array([1.0, 0.0])
+    return mixture_error_floor(0.01, delta @ np.diag([4.0, 1.0]) @ delta)
+
+
+@_exercise("collapse.crossover-n", unit="training samples", rtol=0.01)
+def _collapse_crossover_n():
+    # d = 10, sigma = 1, p = 1%, ||w2 - w1|| = 1: the n at which sigma^2 d / (n - d - 1) equals the floor
+    from .collapse import mixture_error_floor
+
+    d, sigma = 10, 1.0
+    return d + 1 + sigma**2 * d / mixture_error_floor(0.01, 1.0)
+
+
+@_exercise("collapse.width-floor", unit="squared label units (the test error's unit)", rtol=0.01)
+def _collapse_width_floor():
+    # width 150 of d = 200, p = 20%, ||w1||^2 = 1, ||w2 - w1||^2 = 4, unlimited data: eq. (col4-width-floor)
+    from .collapse import random_projection_floor
+
+    return random_projection_floor(150, 200, 0.2, shift_sq=4.0, signal_sq=1.0)

@@ -14,7 +14,8 @@ __all__ = ["Constant", "TrainedModel", "as_floats", "GPT3", "GOPHER", "CHINCHILL
            "HOFFMANN_TABLE3", "EPOCH_FIT", "EPOCH_INTERVALS", "MUENNIGHOFF_FIT", "PORIAN_STEPS", "KAPLAN",
            "Architecture", "GPT2_XL_SHAPE", "GPT3_175B_SHAPE", "PEARCE_EMBEDDING_OMEGA",
            "SARDANA_CHINCHILLA", "SARDANA_FIGURE1", "LLAMA2_7B", "LLAMA3_8B", "OVERTRAINED_MODELS",
-           "BNSL_ARITHMETIC_SIMULATION", "bnsl_kwargs"]
+           "BNSL_ARITHMETIC_SIMULATION", "bnsl_kwargs",
+           "EmergentAbility", "WEI_TABLE1", "GPT3_FAMILY_PARAMS"]
 
 
 @dataclass(frozen=True)
@@ -337,3 +338,83 @@ def bnsl_kwargs(group) -> dict:
     """
     p = as_floats(group, ("a", "b", "c0", "c1", "d1", "f1"))
     return {"a": p["a"], "b": p["b"], "c0": p["c0"], "c": [p["c1"]], "d": [p["d1"]], "f": [p["f1"]]}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 4, notebook 01: emergent abilities.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmergentAbility:
+    """One row of Wei et al.'s list of emergent abilities: an ability and the scale at which it emerges, i.e. the
+    smallest model of one family, among those that the cited work evaluated, that shows it.
+
+    Attributes
+    ----------
+    ability : str
+        The ability (task or prompting technique), as named in the table.
+    flops : float
+        Training compute of that model, in FLOPs, as printed (two significant digits).
+    params : float
+        Its number of parameters, as printed.
+    model : str
+        The model family in which the ability was observed.
+    prompting : str
+        The table's group: ``"few-shot"`` (few-shot prompting abilities) or ``"augmented"`` (augmented prompting
+        strategies, where the emergent scale is where the technique starts to help).
+    source : str
+        The work that reported the ability, as the table names it.
+    cite : str
+        Citation key in ``references.bib`` of the table (not of ``source``).
+    where : str
+        Where the table is printed.
+    """
+
+    ability: str
+    flops: float
+    params: float
+    model: str
+    prompting: str
+    source: str
+    cite: str = "wei2022emergent"
+    where: str = "Table 1"
+
+
+def _w(ability, flops, params, model, prompting, source):
+    return EmergentAbility(ability, flops, params, model, prompting, source)
+
+
+WEI_TABLE1 = (
+    _w("addition/subtraction (3 digit)", 2.3e22, 13e9, "GPT-3", "few-shot", "Brown et al. (2020)"),
+    _w("addition/subtraction (4-5 digit)", 3.1e23, 175e9, "GPT-3", "few-shot", "Brown et al. (2020)"),
+    _w("MMLU (57-topic average)", 3.1e23, 175e9, "GPT-3", "few-shot", "Hendrycks et al. (2021a)"),
+    _w("toxicity classification (CivilComments)", 1.3e22, 7.1e9, "Gopher", "few-shot", "Rae et al. (2021)"),
+    _w("truthfulness (TruthfulQA)", 5.0e23, 280e9, "Gopher", "few-shot", "Rae et al. (2021)"),
+    _w("MMLU (26 topics)", 5.0e23, 280e9, "Gopher", "few-shot", "Rae et al. (2021)"),
+    _w("grounded conceptual mappings", 3.1e23, 175e9, "GPT-3", "few-shot", "Patel & Pavlick (2022)"),
+    _w("MMLU (30 topics)", 5.0e23, 70e9, "Chinchilla", "few-shot", "Hoffmann et al. (2022)"),
+    _w("Word in Context (WiC)", 2.5e24, 540e9, "PaLM", "few-shot", "Chowdhery et al. (2022)"),
+    _w("instruction following (finetuning)", 1.3e23, 68e9, "FLAN", "augmented", "Wei et al. (2022a)"),
+    _w("scratchpad: 8-digit addition (finetuning)", 8.9e19, 40e6, "LaMDA", "augmented", "Nye et al. (2021)"),
+    _w("open-book knowledge for fact checking", 1.3e22, 7.1e9, "Gopher", "augmented", "Rae et al. (2021)"),
+    _w("chain of thought: math word problems", 1.3e23, 68e9, "LaMDA", "augmented", "Wei et al. (2022b)"),
+    _w("chain of thought: StrategyQA", 2.9e23, 62e9, "PaLM", "augmented", "Chowdhery et al. (2022)"),
+    _w("differentiable search index", 3.3e22, 11e9, "T5", "augmented", "Tay et al. (2022b)"),
+    _w("self-consistency decoding", 1.3e23, 68e9, "LaMDA", "augmented", "Wang et al. (2022b)"),
+    _w("leveraging explanations in prompting", 5.0e23, 280e9, "Gopher", "augmented", "Lampinen et al. (2022)"),
+    _w("least-to-most prompting", 3.1e23, 175e9, "GPT-3", "augmented", "Zhou et al. (2022)"),
+    _w("zero-shot chain of thought", 3.1e23, 175e9, "GPT-3", "augmented", "Kojima et al. (2022)"),
+    _w("calibration via P(True)", 2.6e23, 52e9, "Anthropic", "augmented", "Kadavath et al. (2022)"),
+    _w("multilingual chain of thought", 2.9e23, 62e9, "PaLM", "augmented", "Shi et al. (2022)"),
+    _w("ask me anything prompting", 1.4e22, 6e9, "EleutherAI", "augmented", "Arora et al. (2022)"),
+)
+"""Table 1 of Wei et al. :cite:p:`wei2022emergent`: the 22 rows with numbers, in the printed order (nine few-shot
+abilities, then thirteen augmented prompting strategies). The table's row "Many BIG-Bench tasks", which has no
+numbers ("Many"), is left out. Each row gives the emergent scale in training FLOPs and parameters of one model
+family; the same ability may emerge at another scale in another family, and the scale is only as fine as the grid of
+model sizes that the cited work evaluated."""
+
+GPT3_FAMILY_PARAMS = (125e6, 350e6, 760e6, 1.3e9, 2.7e9, 6.7e9, 13e9, 175e9)
+"""The eight GPT-3 model sizes (parameters) of Brown et al., Table 2.1 :cite:p:`brown2020language`, all trained on
+300B tokens: the grid on which an ability's emergent scale in the GPT-3 family is located."""

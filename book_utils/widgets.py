@@ -38,6 +38,7 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from ._validation import as_int, as_scalar
+from .emergence import AUDIT_THRESHOLD, AUDIT_TOY, detection_horizon, toy_ability
 from .plotting import PALETTE, fmt_quantity, plain_log_ticks, use_book_style
 from .published import KAPLAN, as_floats
 from .userfit import sample_runs_csv
@@ -58,7 +59,15 @@ __all__ = ["MAX_STATIC_FRAMES", "STATIC_ENV", "Choice", "Explorer", "Slider", "S
            "SPLIT_TRAIN", "bnsl_explorer", "BNSL_EXPLORER_DEFAULTS",
            "phenomena_explorer", "phenomenon_law", "PHENOMENA", "PHENOMENA_EARLY_X",
            "runs_explorer", "runs_fits", "RUNS_BUDGETS", "RUNS_LAW_LABELS", "UploadFitWidget",
-           "upload_fit_widget"]
+           "upload_fit_widget",
+           "regression_collapse_explorer", "REGRESSION_EXPLORER_RUNS",
+           "emergence_audit_explorer",
+           "mirage_explorer", "MIRAGE_SIZES",
+           "tail_collapse_explorer", "TAIL_EXPLORER_FRACTIONS",
+           "gaussian_collapse_explorer", "GAUSSIAN_EXPLORER_RUNS",
+           "quanta_explorer", "QUANTA_EXPLORER_TAU", "QUANTA_EXPLORER_RANKS",
+           "strong_collapse_explorer", "strong_collapse_sweep", "STRONG_COLLAPSE_SETTING",
+           "STRONG_COLLAPSE_WIDTHS", "STRONG_COLLAPSE_P"]
 
 
 @dataclass(frozen=True)
@@ -1927,3 +1936,687 @@ def upload_fit_widget(static: bool | None = None, n_boot: int = 100) -> UploadFi
         :meth:`UploadFitWidget.run` fits bytes of a runs file directly.
     """
     return UploadFitWidget(static=static, n_boot=n_boot)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 4, notebook 01: emergent abilities, and why they make a model family hard to audit.
+# ---------------------------------------------------------------------------------------------------------------------
+
+def emergence_audit_explorer(static: bool | None = None, seed: int = 0) -> Explorer:
+    """Which abilities can an audit of models up to some compute see, and does it see a jump coming?
+
+    Chapter 4, "Emergent abilities" :cite:p:`wei2022emergent,bommasani2021opportunities`. Left: the 22 thresholds of
+    Wei et al.'s Table 1 (:data:`book_utils.published.WEI_TABLE1`) as a cumulative count against training compute;
+    the shaded region is what has been evaluated, filled dots the abilities seen there, hollow dots those still
+    ahead. Right: a toy ability (:func:`~book_utils.emergence.toy_ability`, :data:`~book_utils.emergence.AUDIT_TOY`)
+    that jumps at :data:`~book_utils.emergence.AUDIT_THRESHOLD`, the table's median; models are evaluated every half
+    decade of compute up to the largest, each on the same 1000 questions (a seeded binomial draw, the same in every
+    frame), with a straight-line trend of the evaluations extrapolated to 1e25 FLOPs and the detection horizon of
+    :func:`~book_utils.emergence.detection_horizon`.
+    """
+    from .plotting import fmt_sci
+    from .published import WEI_TABLE1
+
+    seed = as_int("seed", seed)
+    rows = sorted(WEI_TABLE1, key=lambda r: r.flops)
+    flops = np.array([r.flops for r in rows])
+    count = np.arange(1, flops.size + 1)
+    lo, hi = 1e18, 1e25
+    grid = 10 ** np.arange(18.0, 25.01, 0.5)  # the models one could evaluate, every half decade
+    x = np.geomspace(lo, hi, 300)
+    t, thr = AUDIT_TOY, AUDIT_THRESHOLD
+    uniforms = np.random.default_rng(seed).random((grid.size, t["n_items"]))  # common random numbers: one test set
+    se = np.sqrt(t["chance"] * (1 - t["chance"]) / t["n_items"])
+    level = t["chance"] + t["z"] * se
+    controls = [Slider("largest", lo, hi, default=1e22, n=8, log=True, label="largest compute evaluated",
+                       unit="FLOPs", digits=1),
+                Slider("width", 0.25, 2.0, default=0.5, n=8, label="transition width Δ (decades)")]
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
+        spans = [a.axvspan(lo, 1e22, color=PALETTE[5], alpha=0.18, lw=0) for a in (ax, ax2)]
+        ax.step(np.r_[lo, flops, hi], np.r_[0, count, count[-1]], where="post", color="0.55", lw=1.2)
+        (seen,) = ax.plot([], [], "o", color=PALETTE[0], ms=5, label="seen (≤ largest evaluated)")
+        (ahead,) = ax.plot([], [], "o", mfc="white", mec=PALETTE[1], mew=1.4, ms=5, label="not yet reached")
+        ax.axvline(thr, color=PALETTE[3], ls=":", lw=1.2)
+        ax.set(xscale="log", xlim=(lo, hi), ylim=(0, 23.5), xlabel="training compute C (FLOPs)",
+               ylabel="Table 1 abilities emerged by C")
+        ax.legend(loc="center left", fontsize=7)
+        note = _text_box(ax, 0.03, 0.97, fontsize=7)
+        (truth,) = ax2.plot(x, x * 0, "--", color="0.45", lw=1.4, label="toy ability (hidden truth)")
+        ax2.axhline(t["chance"], color="0.3", ls=":", lw=1.0, label="chance")
+        ax2.axhline(level, color=PALETTE[2], ls="-.", lw=1.0, label=f"chance + {t['z']:g} s.e.")
+        ax2.axvline(thr, color=PALETTE[3], ls=":", lw=1.2, label="emergent scale C*")
+        (horizon,) = ax2.plot([], [], "--", color=PALETTE[2], lw=1.2, label="detection horizon")
+        (trend,) = ax2.plot([], [], "-", color=PALETTE[1], lw=1.6, label="trend of evaluations")
+        (points,) = ax2.plot([], [], "s", color=PALETTE[0], ms=5, label="evaluated models", zorder=4)
+        ax2.set(xscale="log", xlim=(lo, hi), ylim=(0, 1), xlabel="training compute C (FLOPs)",
+                ylabel="accuracy (1000 questions)")
+        ax2.legend(loc="center left", fontsize=6.5, frameon=True, framealpha=0.85, edgecolor="0.8")
+        note2 = _text_box(ax2, 0.03, 0.97, fontsize=7)
+
+        def update(largest, width):
+            top = largest * (1 + 1e-9)
+            for s in spans:
+                s.set_width(largest - lo)
+            done = flops <= top
+            seen.set_data(flops[done], count[done])
+            ahead.set_data(flops[~done], count[~done])
+            text = f"{int(done.sum())} of {flops.size} abilities seen"
+            if not done.all():
+                nxt = rows[int(np.argmin(done))]
+                size = f"{nxt.params / 1e9:g}B" if nxt.params >= 1e9 else f"{nxt.params / 1e6:g}M"
+                text += f"\nnext: {nxt.ability}\n({nxt.model} {size}, {fmt_sci(nxt.flops)} FLOPs)"
+            note.set_text(text)
+            truth.set_ydata(toy_ability(x, thr, width, t["chance"], t["top"]))
+            ev = grid <= top
+            acc = (uniforms[ev] < toy_ability(grid[ev], thr, width, t["chance"], t["top"])[:, None]).mean(axis=1)
+            points.set_data(grid[ev], acc)
+            lx = np.log10(grid[ev])
+            slope, icpt = np.polyfit(lx, acc, 1) if ev.sum() >= 2 else (0.0, acc[0])
+            trend.set_data([grid[ev][0], hi], [icpt + slope * lx[0], icpt + slope * 25.0])
+            delta = detection_horizon(width, t["n_items"], t["chance"], t["top"], t["z"])
+            horizon.set_data([thr / 10**delta] * 2, [0, 1])
+            above = grid[ev][acc > level]
+            first = f"first above chance + {t['z']:g} s.e.: {fmt_sci(above[0], 1)}" if above.size else \
+                f"no evaluation above chance + {t['z']:g} s.e."
+            note2.set_text(f"{int(ev.sum())} models evaluated, largest {fmt_sci(largest, 1)} FLOPs\n{first}\n"
+                           f"trend at 1e25: {icpt + slope * 25.0:.2f} (truth {toy_ability(hi, thr, width):.2f})\n"
+                           f"horizon: {delta:.2f} decades below C* = {fmt_sci(thr)}")
+            return [*spans, seen, ahead, note, truth, points, trend, horizon, note2]
+
+        return update
+
+    return explorer(draw, controls, title="Auditing for emergence: what evaluations up to a budget can see",
+                    figsize=(9.0, 3.9), static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 5, notebook 03: regression, replace vs accumulate.
+# ---------------------------------------------------------------------------------------------------------------------
+
+REGRESSION_EXPLORER_RUNS = 100
+"""Runs behind each simulated curve of :func:`regression_collapse_explorer` (seed 0; band: mean +- 2 s.e.)."""
+
+
+@functools.lru_cache(maxsize=128)
+def _regression_explorer_sim(d: int, T: int, generations: int, mode: str):
+    from .collapse import regression_collapse
+
+    sim = regression_collapse(d, T, generations, mode=mode, runs=REGRESSION_EXPLORER_RUNS, seed=0)
+    return sim.mean, sim.sem
+
+
+def regression_collapse_explorer(static: bool | None = None) -> Explorer:
+    """Least squares trained on the previous generation's labels: test error per generation, replacing or
+    accumulating the data (:func:`book_utils.collapse.regression_collapse`, fresh Gaussian inputs each generation).
+
+    Chapter 5, "Replace or accumulate" :cite:p:`dohmatob2024demystified,gerstgrasser2024accumulate`. Markers: the
+    simulated mean test error ``||w_n - w*||^2`` (sigma = 1) of :data:`REGRESSION_EXPLORER_RUNS` runs, with a band of
+    +- 2 standard errors. Lines: the exact expectations, ``n d / (T - d - 1)`` (replace) and
+    ``d sum_i 1/(i (iT - d - 1))`` (accumulate, fresh inputs); dash-dot, the papers' ``d/(T - d - 1) sum_i 1/i^2``
+    (exact when every generation reuses one input matrix); dotted, its limit ``pi^2/6 d/(T - d - 1)``. Fixed log-y
+    axes, so that changing ``d`` or ``T`` moves the curves. Controls: dimension ``d``, samples per generation ``T``,
+    number of generations and which simulations to show. On the published page ``generations`` stays at 20
+    (4 x 4 x 3 = 48 frames).
+    """
+    from .collapse import regression_collapse_theory
+
+    controls = [Slider("d", 4, 32, default=32, n=4, log=True, label="dimension d", digits=2),
+                Slider("T", 64, 512, default=128, n=4, log=True, label="samples per generation T", digits=3),
+                Slider("generations", 10, 40, default=20, n=4, label="generations", digits=2),
+                Choice("mode", ("both", "replace", "accumulate"), label="simulate")]
+
+    def draw(fig):
+        ax, side = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.1, 1]})
+        x0 = np.arange(1, 3)
+        (rep_th,) = ax.plot(x0, x0, "--", color=PALETTE[1], lw=1.6, label="replace: n·d/(T−d−1)")
+        (acc_th,) = ax.plot(x0, x0, "-", color=PALETTE[0], lw=1.6, label="accumulate, new inputs (exact)")
+        (paper,) = ax.plot(x0, x0, "-.", color=PALETTE[3], lw=1.3, label="d/(T−d−1)·Σ 1/i² (same inputs)")
+        (bound,) = ax.plot(x0, x0, ":", color="0.25", lw=1.3, label="bound π²/6 · d/(T−d−1)")
+        rep_band = ax.fill_between(x0, x0, x0, color=PALETTE[1], alpha=0.25, lw=0)
+        acc_band = ax.fill_between(x0, x0, x0, color=PALETTE[0], alpha=0.25, lw=0)
+        (rep_sim,) = ax.plot(x0, x0, "o", color=PALETTE[1], ms=3.5, label="simulated, replace")
+        (acc_sim,) = ax.plot(x0, x0, "s", color=PALETTE[0], ms=3.5, label="simulated, accumulate")
+        ax.set(xlim=(0, 41), ylim=(3e-3, 100), yscale="log", xlabel="generation n (1 = the fit on real data)",
+               ylabel="test error E‖ŵₙ − w*‖² (σ² = 1)")
+        plain_log_ticks(ax, [0.01, 0.1, 1, 10, 100])
+        side.axis("off")
+        side.legend(*ax.get_legend_handles_labels(), loc="upper left", fontsize=7.5, frameon=False)
+        note = side.text(0.0, 0.0, "", transform=side.transAxes, fontsize=8, va="bottom", ha="left")
+
+        def update(d, T, generations, mode):
+            d, T, generations = round(d), round(T), round(generations)
+            n = np.arange(1, generations + 1)
+            one = d / (T - d - 1)
+            rep = regression_collapse_theory(d, T, n, mode="replace")
+            acc = regression_collapse_theory(d, T, n, mode="accumulate")
+            rep_th.set_data(n, rep), acc_th.set_data(n, acc)
+            paper.set_data(n, regression_collapse_theory(d, T, n, mode="accumulate", design="fixed"))
+            bound.set_data([1, generations], [np.pi**2 / 6 * one] * 2)
+            text = f"d = {d}, T = {T}\none fit on real data:\n  d/(T−d−1) = {one:.3g}\nat n = {generations}:"
+            for which, marks, band, th in (("replace", rep_sim, rep_band, rep), ("accumulate", acc_sim, acc_band, acc)):
+                shown = mode in ("both", which)
+                marks.set_visible(shown), band.set_visible(shown)
+                if shown:
+                    mean, sem = _regression_explorer_sim(d, T, generations, which)
+                    lo, hi = np.maximum(mean[1:] - 2 * sem[1:], 1e-3), mean[1:] + 2 * sem[1:]
+                    marks.set_data(n, mean[1:])
+                    band.set_verts([np.column_stack([np.r_[n, n[::-1]], np.r_[lo, hi[::-1]]])])
+                    text += f"\n  {which}: theory {th[-1]:.3g},\n    simulated {mean[-1]:.3g} ± {2 * sem[-1]:.2g}"
+            note.set_text(text)
+            return [rep_th, acc_th, paper, bound, rep_band, acc_band, rep_sim, acc_sim, note]
+
+        return update
+
+    return explorer(draw, controls, title="Replace or accumulate: least squares trained on its own labels",
+                    figsize=(8.6, 3.9), static=static, static_controls=["d", "T", "mode"])
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 4, notebook 02: the mirage argument.
+# ---------------------------------------------------------------------------------------------------------------------
+
+MIRAGE_SIZES = (1e8, 1e12)
+"""Smallest and largest model (parameters) that :func:`mirage_explorer` samples; sizes are spaced evenly in log N."""
+
+_MIRAGE_LABELS = {"exact_match": ("exact match", "exact match (fraction of answers right)"),
+                  "edit_distance": ("token edit distance", "token edit distance (wrong tokens per answer)"),
+                  "log_prob": ("log-probability", "log-probability of the target (nats)")}
+
+
+def _mirage_moments(metric, p_token, length):
+    """Mean and per-example standard deviation of a metric when every token is right with probability ``p_token``."""
+    from .emergence import exact_match, target_log_prob, token_edit_distance
+
+    if metric == "exact_match":
+        em = exact_match(p_token, length)
+        return em, np.sqrt(em * (1 - em))
+    if metric == "edit_distance":
+        return token_edit_distance(p_token, length), np.sqrt(length * p_token * (1 - p_token))
+    return target_log_prob(p_token, length), np.zeros_like(p_token)
+
+
+def mirage_explorer(static: bool | None = None) -> Explorer:
+    """The mirage argument: one smooth per-token loss, three metrics, a finite test set and a few model sizes.
+
+    Chapter 4, "The mirage argument" :cite:p:`schaeffer2023emergent`. The per-token loss is the toy power law
+    :func:`book_utils.emergence.per_token_loss` with :data:`book_utils.emergence.MIRAGE_TOY` (illustrative constants).
+    The solid curve is the metric's expected value for a target of ``length`` tokens; the shaded band is expected
+    value ± 2 standard errors of a test set of ``n_examples`` questions (where 95% of measurements fall); the squares,
+    joined as a paper would join them, are one seeded measurement (:func:`book_utils.emergence.mirage_simulation`,
+    seed 1) of ``n_sizes`` models spaced evenly in log N over :data:`MIRAGE_SIZES`. For exact match the dotted line
+    is one right answer in ``n_examples``. The kernel-free page moves the metric, the target length and the number of
+    test examples (3 x 3 x 4 = 36 frames), with 5 model sizes.
+    """
+    from .emergence import MIRAGE_METRICS, MIRAGE_TOY, mirage_simulation, per_token_loss
+
+    c, alpha = MIRAGE_TOY["c"], MIRAGE_TOY["alpha"]
+    lo, hi = MIRAGE_SIZES
+    grid = np.geomspace(lo / 10**0.2, hi * 10**0.2, 200)
+    loss_grid = np.asarray(per_token_loss(grid, c, alpha))
+    p_grid = np.exp(-loss_grid)
+    controls = [Choice("metric", MIRAGE_METRICS, label="metric", labels=[v[0] for v in _MIRAGE_LABELS.values()]),
+                Slider("length", 1, 16, default=16, n=3, log=True, label="target length L", unit="tokens"),
+                Slider("n_examples", 10, 1e4, default=100, n=4, log=True, label="test examples per model"),
+                Choice("n_sizes", (3, 5, 9, 17), default=5, label="model sizes")]
+
+    def draw(fig):
+        fig.set_layout_engine("none")  # fixed margins: a frame whose y axis changes is redrawn without a layout pass
+        ax = fig.add_axes((0.1, 0.13, 0.88, 0.85))
+        band = ax.fill_between(grid, grid * 0, grid * 0, color=PALETTE[5], alpha=0.3, lw=0,
+                               label="expected ± 2 s.e. of one test set")
+        (curve,) = ax.plot(grid, grid * 0, color=PALETTE[0], lw=2.0, label="expected value")
+        (floor,) = ax.plot(grid[[0, -1]], [0, 0], ":", color="0.35", lw=1.2, label="one right answer in n")
+        (joined,) = ax.plot([], [], "--", color=PALETTE[1], lw=1.3)
+        (points,) = ax.plot([], [], "s", color=PALETTE[1], ms=6, mec="white", mew=0.6, zorder=4,
+                            label="measured (one test set per model)")
+        ax.set(xscale="log", xlim=(grid[0], grid[-1]), xlabel="model size N (parameters)")
+        note = _text_box(ax, 0.02, 0.97, fontsize=7.5)
+        shown = {}
+
+        def update(metric, length, n_examples, n_sizes):
+            length, n_examples = round(length), round(n_examples)
+            sizes = np.geomspace(lo, hi, n_sizes)
+            sim = mirage_simulation(sizes, c=c, alpha=alpha, length=length, n_examples=n_examples, seed=1)
+            est = sim.metric(metric)
+            mean, sd = _mirage_moments(metric, p_grid, length)
+            se = sd / np.sqrt(n_examples)
+            curve.set_ydata(mean)
+            bounds = {"exact_match": (0.0, 1.0), "edit_distance": (0.0, float(length)), "log_prob": (None, 0.0)}[metric]
+            band.set_data(grid, np.clip(mean - 2 * se, *bounds), np.clip(mean + 2 * se, *bounds))
+            joined.set_data(sizes, est.measured)
+            points.set_data(sizes, est.measured)
+            floor.set_ydata([1 / n_examples] * 2)
+            floor.set_visible(metric == "exact_match")
+            steps = np.abs(np.diff(est.measured))
+            k = int(np.argmax(steps))
+            text = (f"L = {length} token{'s' * (length > 1)}, {n_examples} examples, {n_sizes} models\n"
+                    f"largest step between neighbours: {est.measured[k]:.3g} → {est.measured[k + 1]:.3g}\n"
+                    f"  (from {fmt_quantity(sizes[k])} to {fmt_quantity(sizes[k + 1], 'params')})")
+            if metric == "exact_match":
+                text += f"\nmodels scoring 0: {int((est.measured == 0).sum())} of {n_sizes}"
+            note.set_text(text)
+            limits = (metric, None if metric == "exact_match" else length)  # the y axis of exact match is fixed
+            artists = [band, curve, floor, joined, points, note]
+            if shown.get("limits") == limits:
+                return artists
+            shown["limits"] = limits
+            top = {"exact_match": 1.0, "edit_distance": float(length), "log_prob": 0.0}[metric]
+            bottom = {"exact_match": 0.0, "edit_distance": 0.0, "log_prob": -length * loss_grid[0]}[metric]
+            pad = 0.04 * (top - bottom)
+            ax.set_ylim(bottom - pad, top + pad)
+            ax.set_ylabel(_MIRAGE_LABELS[metric][1])
+            handles = [band, curve, points] + ([floor] if metric == "exact_match" else [])
+            ax.legend(handles=handles, loc="upper right" if metric == "edit_distance" else "lower right", fontsize=7)
+            return None
+
+        return update
+
+    return explorer(draw, controls, title="The mirage argument: one smooth loss, three metrics, finite test sets",
+                    figsize=(7.6, 3.8), static=static, static_controls=["metric", "length", "n_examples"])
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 5, notebook 02: tails and the change of scaling laws.
+# ---------------------------------------------------------------------------------------------------------------------
+
+TAIL_EXPLORER_FRACTIONS = (0.0, 0.01, 0.1, 0.99)
+"""Clean fractions offered by :func:`tail_collapse_explorer` (0: all synthetic; 0.99: 1% synthetic)."""
+
+_TAIL_T = np.geomspace(1.0, 1e15, 61)                    # 4 points a decade: one exact curve takes ~20 ms
+_TAIL_FINE = np.geomspace(1e-3, 1e15, 181)               # clean curves, interpolated (log-log) at T and pi T
+
+
+@functools.lru_cache(maxsize=128)
+def _tail_curve(beta: float, k: int, clean_fraction: float) -> np.ndarray:
+    """The exact curve of :func:`tail_collapse_explorer` on ``_TAIL_T``, cached across explorers (read-only)."""
+    from .collapse import tail_cut_error
+
+    out = tail_cut_error(_TAIL_T, beta, k, clean_fraction=clean_fraction)
+    out.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _tail_log_clean(beta: float) -> np.ndarray:
+    from .collapse import tail_cut_error
+
+    out = np.log(tail_cut_error(_TAIL_FINE, beta, None))
+    out.flags.writeable = False
+    return out
+
+
+def tail_collapse_explorer(static: bool | None = None) -> Explorer:
+    """Hutter's memoriser on Zipf data whose tail was cut at rank ``k``, mixed with a fraction of clean data.
+
+    Chapter 5, "Tails and the change of scaling laws" :cite:p:`dohmatob2024tale,hutter2021learning`. Log-log axes of
+    the expected test error against training draws ``T`` (:func:`book_utils.collapse.tail_cut_error`, exact): the
+    clean curve ``~ T^(-(1 - 1/beta))``, the mixture's curve, the curve of its clean draws alone (``E_clean(pi T)``),
+    the plateau (the mass beyond ``k``, :func:`book_utils.collapse.tail_cut_plateau`) and where the mixture leaves
+    it, ``T = x* / pi`` (:func:`book_utils.collapse.plateau_crossing`). Controls: ``beta``, ``k`` and the clean
+    fraction ``pi`` (3 x 4 x 4 = 48 kernel-free frames). Curves are cached across explorers.
+    """
+    from .collapse import plateau_crossing, tail_cut_plateau
+    from .plotting import fmt_sci
+
+    T, fine = _TAIL_T, _TAIL_FINE
+    controls = [Choice("beta", (1.5, 2.0, 3.0), default=2.0, label="Zipf exponent β"),
+                Slider("k", 10.0, 1e4, default=1e3, n=4, log=True, label="tail cut at rank k"),
+                Choice("clean_fraction", TAIL_EXPLORER_FRACTIONS, default=0.1, label="clean fraction π",
+                       labels=("0", "1%", "10%", "99%"))]
+
+    def draw(fig):
+        ax = fig.subplots()
+        crossing = functools.lru_cache(maxsize=None)(plateau_crossing)
+        (clean,) = ax.plot(T, T, "--", color="0.25", lw=1.4,
+                           label="all clean (π = 1): Hutter's curve, slope −(1 − 1/β)")
+        (alone,) = ax.plot(T, T, ":", color=PALETTE[2], lw=2.0, label="its clean draws alone: clean curve at πT")
+        (plateau,) = ax.plot(T[[0, -1]], [1.0, 1.0], "-.", color=PALETTE[1], lw=1.4, label="plateau: mass beyond k")
+        (leave,) = ax.plot([1.0, 1.0], [1e-10, 1.5], ":", color=PALETTE[3], lw=1.4,
+                           label="x*/π: where the mixture leaves the plateau")
+        (mix,) = ax.plot(T, T, color=PALETTE[0], lw=2.4, label="tail cut at k, a fraction π clean", zorder=3)
+        ax.set(xscale="log", yscale="log", xlim=(T[0], T[-1]), ylim=(1e-10, 1.5), xlabel="training draws T",
+               ylabel="test error (unseen mass)")
+        ax.legend(loc="lower left", fontsize=7)
+        note = _text_box(ax, 0.98, 0.97, fontsize=7, ha="right")
+
+        def update(beta, k, clean_fraction):
+            kk, pi = round(k), clean_fraction
+            log_clean = _tail_log_clean(beta)
+            clean_curve = np.exp(np.interp(np.log(T), np.log(fine), log_clean))
+            clean.set_ydata(clean_curve)
+            mix.set_ydata(_tail_curve(beta, kk, pi))
+            level = tail_cut_plateau(beta, kk)
+            plateau.set_ydata([level, level])
+            x_star = crossing(beta, kk)
+            alone.set_visible(pi > 0)
+            leave.set_visible(0 < pi and x_star / pi <= T[-1])
+            text = f"plateau {fmt_sci(level)}, x* = {fmt_sci(x_star)} = {x_star / kk ** beta:.2f} k^β"
+            if pi > 0:
+                alone.set_ydata(np.exp(np.interp(np.log(pi * T), np.log(fine), log_clean)))
+                leave.set_xdata([x_star / pi] * 2)
+                if pi > 0.9:
+                    worst = np.max(_tail_curve(beta, kk, pi) / clean_curve)
+                    text += f"\n≤ {100 * (worst - 1):.1f}% above all clean"
+                else:
+                    text += f"\nx*/π = {fmt_sci(x_star / pi)}"
+            else:
+                text += "\nno clean data: stuck"
+            note.set_text(text)
+            return [clean, alone, plateau, leave, mix, note]
+
+        return update
+
+    return explorer(draw, controls, title="A cut tail: the plateau and the delayed recovery", figsize=(7.6, 4.0),
+                    static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Chapter 5, notebook 01: recursion on a Gaussian.
+# ---------------------------------------------------------------------------------------------------------------------
+
+GAUSSIAN_EXPLORER_RUNS = 400
+"""Runs behind the simulated mean and median of :func:`gaussian_collapse_explorer` (its fan draws the first 25)."""
+
+
+def gaussian_collapse_explorer(static: bool | None = None) -> Explorer:
+    """Fit, sample, refit: the fitted standard deviation over generations, and the fitted densities at the end.
+
+    Chapter 5, "Recursion on a Gaussian" :cite:p:`shumailov2024curse`. Left: ``sigma_n / sigma0`` of 25 runs (thin
+    grey) up to the chosen number of generations, the mean and median over :data:`GAUSSIAN_EXPLORER_RUNS` runs
+    (markers), and three closed forms (:func:`book_utils.collapse.gaussian_collapse_theory`): ``sqrt(E[sigma_n^2])``,
+    ``E[sigma_n]`` and the typical ``exp(E[log sigma_n])``. Right: the Gaussians fitted at the last generation by 12
+    runs, over the original ``N(0, 1)``. Controls: number of generations, samples per generation ``M``, and the
+    variance estimator (unbiased or MLE). Simulated with ``method="statistics"`` (the exact law of the fitted mean
+    and variance, so a frame costs the same for every ``M``), seed 0 for every ``M`` and estimator.
+    """
+    from .collapse import gaussian_collapse, gaussian_collapse_theory
+
+    gens = Slider("generations", 10, 640, default=160, n=4, log=True, label="generations", digits=3)
+    M_ctl = Slider("M", 2, 512, default=32, n=5, log=True, label="samples per generation M", digits=3)
+    est = Choice("estimator", ("unbiased", "MLE"), label="variance estimator",
+                 labels=("unbiased (÷ M − 1)", "MLE (÷ M)"))
+    G_max, n_fan, n_dens, ylim = 640, 25, 12, (1e-7, 3.0)
+    x = np.linspace(-4.0, 4.0, 401)
+
+    @functools.lru_cache(maxsize=16)
+    def simulate(M, unbiased):
+        sim = gaussian_collapse(M, G_max, GAUSSIAN_EXPLORER_RUNS, unbiased=unbiased, seed=0, method="statistics")
+        t = gaussian_collapse_theory(np.arange(G_max + 1), M, unbiased=unbiased)
+        return sim, t
+
+    def draw(fig):
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1]})
+        fan = [ax.plot([], [], color="0.7", lw=0.6, zorder=1)[0] for _ in range(n_fan)]
+        fan[0].set_label(f"{n_fan} runs")
+        (root_mean_var,) = ax.plot([], [], ":", color=PALETTE[6], lw=1.6, label="√E[σ²ₙ] (theory)")
+        (mean_std,) = ax.plot([], [], color=PALETTE[0], lw=2.0, label="E[σₙ] (theory)")
+        (typical,) = ax.plot([], [], "--", color=PALETTE[1], lw=2.0, label="exp E[log σₙ] (theory)")
+        (sim_mean,) = ax.plot([], [], "o", color=PALETTE[0], ms=4, label="mean of runs")
+        (sim_median,) = ax.plot([], [], "s", color=PALETTE[1], ms=4, mfc="none", label="median of runs")
+        # the x axis runs over 0..1 of the chosen number of generations and its tick labels are texts set in
+        # update: the axes never change, so every frame is blitted over one cached background
+        ax.set(xlim=(0, 1), ylim=ylim, yscale="log", xlabel="generation n", ylabel="fitted σₙ / σ₀")
+        ax.set_xticks(np.linspace(0, 1, 5))
+        ax.tick_params(axis="x", labelbottom=False)
+        ax.xaxis.labelpad = 13  # room for the tick texts
+        ax.minorticks_off()
+        ticks = [ax.text(q, -0.025, "", transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8)
+                 for q in np.linspace(0, 1, 5)]
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, fontsize=7, borderaxespad=0.0)
+        dens = [ax2.plot(x, x, color=PALETTE[2], lw=1.0, alpha=0.8)[0] for _ in range(n_dens)]
+        ax2.plot([], [], color=PALETTE[2], lw=1.0, label=f"fits of {n_dens} runs")
+        (rug,) = ax2.plot([], [], "|", color=PALETTE[2], ms=12, mew=1.5, label="their means μₙ")
+        ax2.plot(x, np.exp(-x**2 / 2) / np.sqrt(2 * np.pi), color=PALETTE[6], lw=2.0, label="original N(0, 1)")
+        ax2.set(xlim=(x[0], x[-1]), ylim=(0.0, 1.2), xlabel="x / σ₀", ylabel="density of the fitted Gaussian")
+        ax2.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, fontsize=7, borderaxespad=0.0)
+        note = _text_box(ax2, 0.97, 0.97, fontsize=7, ha="right")
+
+        def update(generations, M, estimator):
+            M, G = round(M), round(generations)
+            sim, t = simulate(M, estimator == "unbiased")
+            n = np.arange(G + 1)
+            t_axis = n / G
+            sigma = np.maximum(sim.sigma[:, : G + 1], 1e-300)   # an underflow to 0 would break the log axis
+            for r, line in enumerate(fan):
+                line.set_data(t_axis, sigma[r])
+            root_mean_var.set_data(t_axis, np.sqrt(t.mean_var[: G + 1]))
+            mean_std.set_data(t_axis, t.mean_std[: G + 1])
+            typical.set_data(t_axis, np.sqrt(t.geometric_mean_var[: G + 1]))
+            marks = np.unique(np.linspace(0, G, 13).round().astype(int))
+            sim_mean.set_data(marks / G, sigma.mean(axis=0)[marks])
+            sim_median.set_data(marks / G, np.median(sigma[:, marks], axis=0))
+            for q, tick in zip(np.linspace(0, 1, 5), ticks, strict=True):
+                tick.set_text(f"{q * G:g}")
+            mu, s = sim.mu[:n_dens, G, None], sigma[:n_dens, G, None]
+            with np.errstate(under="ignore", over="ignore"):
+                pdf = np.exp(-0.5 * ((x - mu) / s) ** 2) / (s * np.sqrt(2 * np.pi))
+            for line, y in zip(dens, pdf, strict=True):
+                line.set_ydata(np.minimum(y, 10.0))
+            rug.set_data(sim.mu[:n_dens, G], np.full(n_dens, 0.04))
+            var_end, mu_end = sim.sigma[:, G] ** 2, sim.mu[:, G]
+            note.set_text(f"after n = {G} generations (M = {M})\n"
+                          f"mean σ²ₙ: {var_end.mean():.2g} (theory {t.mean_var[G]:.2g})\n"
+                          f"median σ²ₙ: {np.median(var_end):.2g}\n"
+                          f"runs with σₙ < σ₀/10: {100 * np.mean(sim.sigma[:, G] < 0.1):.0f}%\n"
+                          f"Var μₙ: {mu_end.var():.2g} (theory {t.var_mu[G]:.2g})")
+            return [*fan, root_mean_var, mean_std, typical, sim_mean, sim_median, *ticks, *dens, rug, note]
+
+        return update
+
+    return explorer(draw, [gens, M_ctl, est], title="Fit, sample, refit: a Gaussian over generations",
+                    figsize=(8.6, 3.6), static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 4, notebook 03: the quantization model ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+QUANTA_EXPLORER_TAU = 10
+"""Samples of a quantum that :func:`quanta_explorer` needs before it counts the quantum as learned."""
+
+QUANTA_EXPLORER_RANKS = (1, 10, 100, 1000)
+"""The quanta whose skill curves :func:`quanta_explorer` draws (ranks by use frequency)."""
+
+
+_QUANTA_GRID = np.geomspace(1.0, 1e9, 145)  # training samples on the x axes of quanta_explorer
+_QUANTA_RANKS = np.arange(1, 301)  # the quanta drawn in its left panel
+
+
+@functools.cache
+def _quanta_curves(alpha):
+    """What :func:`quanta_explorer` draws for one ``alpha``, computed once per session (every explorer shares it)."""
+    from .emergence import learned_probability, quanta_data_loss, quanta_frequencies, quanta_learning_times
+
+    tau, tracked = QUANTA_EXPLORER_TAU, np.array(QUANTA_EXPLORER_RANKS)
+    loss = np.asarray(quanta_data_loss(_QUANTA_GRID, alpha, tau=tau))
+    skills = np.asarray(learned_probability(_QUANTA_GRID[:, None], tracked[None, :], alpha, tau=tau))
+    times = quanta_learning_times(np.arange(1, tracked.max() + 1), alpha, tau=tau, runs=1, seed=0)[0]
+    p = np.asarray(quanta_frequencies(_QUANTA_RANKS, alpha))
+    return loss, skills, times, p
+
+
+def quanta_explorer(static: bool | None = None) -> Explorer:
+    """The quantization model: Zipf-distributed quanta, each learned after ``tau`` samples, and the smooth mean loss.
+
+    Chapter 4, "The quantization model" :cite:p:`michaud2023quantization,hutter2021learning`, with infinitely many
+    quanta and ``tau = 10`` (:data:`QUANTA_EXPLORER_TAU`). Left: the use frequency ``p_k`` of the first 300 quanta;
+    filled if one seeded run (:func:`book_utils.emergence.quanta_learning_times`, seed 0) has learned it after ``D``
+    samples, with the threshold ``p = tau / D`` of Michaud et al.'s argument (dashed). Middle: skill curves of quanta
+    :data:`QUANTA_EXPLORER_RANKS`, the probability of having learned each
+    (:func:`~book_utils.emergence.learned_probability`, smooth) and the same run's 0/1 steps (thin), with the
+    loss-weighted mean ``1 - E(D)`` (black). Right: the fraction of reducible loss left, ``E(D)``
+    (:func:`~book_utils.emergence.quanta_data_loss`), and its power law of slope ``-alpha/(alpha+1)`` (dashed).
+    ``alpha`` is 0.25, 0.5, 1 or 2 and ``D`` a power of ten from 10 to ``10**8``: 4 x 8 = 32 kernel-free frames.
+    """
+    from .emergence import quanta_data_loss_asymptotic
+
+    tau = QUANTA_EXPLORER_TAU
+    grid, ranks, tracked = _QUANTA_GRID, _QUANTA_RANKS, np.array(QUANTA_EXPLORER_RANKS)
+    controls = [Slider("alpha", 0.25, 2.0, default=1.0, n=4, log=True, label="Zipf exponent α"),
+                Slider("D", 10.0, 1e8, default=1e4, n=8, log=True, label="training samples D")]
+    curves = _quanta_curves
+
+    def draw(fig):
+        ax1, ax2, ax3 = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.15, 1]})
+        (threshold,) = ax1.plot(ranks[[0, -1]], [1, 1], "--", color="0.35", lw=1.2, label="p = τ/D")
+        (todo,) = ax1.plot([], [], "o", ms=3.2, mfc="none", mec="0.55", mew=0.8, label="not yet learned")
+        (done,) = ax1.plot([], [], "o", ms=3.2, color=PALETTE[0], label="learned (one run)")
+        ax1.set(xscale="log", yscale="log", xlim=(0.8, 400), ylim=(1e-9, 1.0), xlabel="quantum rank k",
+                ylabel="use frequency p_k")
+        ax1.legend(loc="lower left", fontsize=6.5)
+        styles = ("-", "--", "-.", ":")
+        expected, steps = [], []
+        for j, k in enumerate(tracked):
+            color = PALETTE[1 + j]
+            (e,) = ax2.plot(grid, grid * 0, styles[j], color=color, lw=1.6, label=f"quantum {k}")
+            (s,) = ax2.plot([], [], "-", color=color, lw=0.8, alpha=0.8)
+            expected.append(e), steps.append(s)
+        (mean_skill,) = ax2.plot(grid, grid * 0, color="0.1", lw=2.2, label="mean, 1 − E(D)")
+        (now2,) = ax2.plot([1, 1], [-0.05, 1.05], ":", color="0.4", lw=1.4)
+        ax2.set(xscale="log", xlim=(grid[0], grid[-1]), ylim=(-0.05, 1.42), xlabel="training samples D",
+                ylabel="skill learned (probability; thin: one run)", yticks=[0, 0.25, 0.5, 0.75, 1])
+        ax2.legend(loc="upper left", fontsize=6.5, ncol=2)
+        (loss_line,) = ax3.plot(grid, grid, color="0.1", lw=2.0, label="E(D), exact")
+        (asym,) = ax3.plot(grid, grid, "--", color=PALETTE[2], lw=1.3, label="power law D^(−α/(α+1))")
+        (now3,) = ax3.plot([], [], "o", color=PALETTE[4], ms=7, mec="0.1", zorder=4)
+        ax3.set(xscale="log", yscale="log", xlim=(grid[0], grid[-1]), ylim=(1e-6, 1.5), xlabel="training samples D",
+                ylabel="reducible loss left, (L − a)/(b − a)")
+        ax3.legend(loc="lower left", fontsize=6.5)
+        note = _text_box(ax3, 0.03, 0.2, fontsize=7, va="bottom")
+
+        def update(alpha, D):
+            loss, skills, times, p = curves(alpha)
+            learned = times[: ranks.size] <= D
+            done.set_data(ranks[learned], p[learned])
+            todo.set_data(ranks[~learned], p[~learned])
+            threshold.set_ydata([tau / D, tau / D])
+            for j, k in enumerate(tracked):
+                expected[j].set_ydata(skills[:, j])
+                t = times[k - 1]
+                steps[j].set_data([grid[0], t, t, grid[-1]], [0, 0, 1, 1])
+            mean_skill.set_ydata(1 - loss)
+            now2.set_xdata([D, D])
+            E = float(np.interp(np.log(D), np.log(grid), np.log(loss)))
+            loss_line.set_ydata(loss)
+            asym.set_ydata(quanta_data_loss_asymptotic(grid, alpha, tau=tau))
+            now3.set_data([D], [np.exp(E)])
+            n_run = int(np.count_nonzero(times <= D))
+            note.set_text(f"α_D = α/(α+1) = {alpha / (alpha + 1):.2f}\nE(D) = {np.exp(E):.3g}\n"
+                          f"this run: {n_run} of the first {tracked.max()}\nquanta learned")
+            return [threshold, todo, done, *expected, *steps, mean_skill, now2, loss_line, asym, now3, note]
+
+        return update
+
+    return explorer(draw, controls, title=f"The quantization model: quanta learned after τ = {tau} samples each",
+                    figsize=(9.6, 3.5), static=static)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ---- Chapter 5, notebook 04: strong model collapse ----
+# ---------------------------------------------------------------------------------------------------------------------
+
+STRONG_COLLAPSE_SETTING = {"d": 10, "sigma": 1.0, "shift_sq": 1.0, "rp_n": 100, "rp_d": 200, "rp_sigma": 0.5,
+                           "signal_sq": 1.0, "runs": 40, "seed": 0}
+"""Settings of :func:`strong_collapse_explorer`. Left: least squares in ``d`` dimensions with label noise ``sigma``
+and ``||w2 - w1||^2 = shift_sq`` (:func:`book_utils.collapse.mixture_regression_error`). Right: random projections
+of ``rp_d``-dimensional inputs trained on ``rp_n`` samples with noise ``rp_sigma``, ``||w1||^2 = signal_sq``, the
+same ``shift_sq``, ``runs`` paired runs from ``seed`` (:func:`strong_collapse_sweep`)."""
+
+STRONG_COLLAPSE_WIDTHS = (5, 8, 12, 18, 27, 40, 55, 70, 85, 120, 150, 200, 300, 450, 700, 1000)
+"""Model widths of :func:`strong_collapse_sweep` (none within 15% of the interpolation threshold ``m = 100``)."""
+
+STRONG_COLLAPSE_P = (0.01, 0.05, 0.2)
+"""Fractions of synthetic samples offered by :func:`strong_collapse_explorer`."""
+
+
+@functools.lru_cache(maxsize=1)
+def strong_collapse_sweep():
+    """The random-projection simulation behind the right panel of :func:`strong_collapse_explorer`: a
+    :class:`book_utils.collapse.RandomProjectionCollapse` for :data:`STRONG_COLLAPSE_WIDTHS` and
+    :data:`STRONG_COLLAPSE_P` with :data:`STRONG_COLLAPSE_SETTING` (computed once, then cached)."""
+    from .collapse import random_projection_collapse
+
+    s = STRONG_COLLAPSE_SETTING
+    return random_projection_collapse(s["rp_n"], s["rp_d"], STRONG_COLLAPSE_WIDTHS, STRONG_COLLAPSE_P,
+                                      shift_sq=s["shift_sq"], signal_sq=s["signal_sq"], sigma=s["rp_sigma"],
+                                      runs=s["runs"], seed=s["seed"])
+
+
+def strong_collapse_explorer(static: bool | None = None) -> Explorer:
+    """Strong model collapse: a fraction ``p`` of synthetic labels against more data (left) and bigger models (right).
+
+    Chapter 5, "Strong model collapse" :cite:p:`dohmatob2025strong`. Left: the exact expected test error of least
+    squares trained on ``n`` samples of which a fraction ``p`` are labelled by a shifted model
+    (:func:`book_utils.collapse.mixture_regression_error`, ``d = 10``), the same with real labels only, and the floor
+    ``p^2 ||w2 - w1||^2`` (:func:`book_utils.collapse.mixture_error_floor`); a dot marks ``n``. Right: the mean test
+    error of random-projection models of width ``m`` trained on ``n = 100`` samples with ``d = 200`` inputs, with and
+    without the synthetic labels (:func:`strong_collapse_sweep`, simulated once); a ring marks ``m``. All three
+    controls move on the published page (3 x 3 x 4 = 36 frames).
+    """
+    from .collapse import mixture_error_floor, mixture_regression_error
+    from .plotting import fmt_sci
+
+    s = STRONG_COLLAPSE_SETTING
+    d, sigma, shift_sq, n_rp = s["d"], s["sigma"], s["shift_sq"], s["rp_n"]
+    n_grid = np.unique(np.round(np.geomspace(20, 1e8, 400)))
+
+    def error(n, p):
+        return mixture_regression_error(n, d, p, shift_sq=shift_sq, sigma=sigma)
+
+    clean = error(n_grid, 0.0)
+    mixed = {p: error(n_grid, p) for p in STRONG_COLLAPSE_P}
+    controls = [Choice("p", STRONG_COLLAPSE_P, default=0.01, label="synthetic fraction p",
+                       labels=tuple(f"{100 * p:g}%" for p in STRONG_COLLAPSE_P)),
+                Slider("n", 1e2, 1e6, default=1e4, n=3, log=True, label="samples n (left)", digits=1),
+                Choice("m", (12, 85, 120, 1000), default=12, label=f"width m (right, n = {n_rp})")]
+
+    def draw(fig):
+        sw = strong_collapse_sweep()
+        widths = sw.widths
+        ax, ax2 = fig.subplots(1, 2)
+        ax.plot(n_grid, clean, "--", color="0.3", lw=1.4, label="real data only")
+        (curve,) = ax.plot(n_grid, mixed[STRONG_COLLAPSE_P[0]], color=PALETTE[1], lw=2.2,
+                           label="a fraction p synthetic")
+        (floor,) = ax.plot(n_grid[[0, -1]], [1.0, 1.0], ":", color=PALETTE[1], lw=1.6, label="floor p²‖w₂ − w₁‖²")
+        (dot0,) = ax.plot([], [], "s", color="0.3", ms=5, zorder=4)
+        (dot,) = ax.plot([], [], "o", color=PALETTE[1], ms=7, zorder=4)
+        ax.set(xscale="log", yscale="log", xlim=(n_grid[0], n_grid[-1]), ylim=(1e-6, 3.0),
+               xlabel="training samples n", ylabel="test error ‖ŵ − w₁‖²")
+        ax.set_title(f"more data (least squares, d = {d})", fontsize=9)
+        ax.legend(loc="lower left", fontsize=7)
+        note = _text_box(ax, 0.97, 0.97, fontsize=7, ha="right")
+        ax2.axvline(n_rp, color=PALETTE[3], ls=":", lw=1.3, label=f"interpolation threshold m = n = {n_rp}")
+        ax2.plot(widths, sw.clean_mean, "--", marker="s", ms=3, color="0.3", lw=1.4, label="real data only")
+        (curve2,) = ax2.plot(widths, sw.mean[0], "-", marker="o", ms=3.5, color=PALETTE[1], lw=2.0,
+                             label="a fraction p synthetic")
+        (ring,) = ax2.plot([], [], "o", ms=11, mfc="none", mec="black", mew=1.5, zorder=5)
+        ax2.set(xscale="log", yscale="log", xlim=(4, 1300), ylim=(0.5, 12.0), xlabel="model width m",
+                ylabel="test error ‖Sᵀv − w₁‖²")
+        plain_log_ticks(ax2, [0.5, 1, 2, 5, 10])
+        ax2.set_title(f"bigger models (random projections, d = {s['rp_d']})", fontsize=9)
+        ax2.legend(loc="lower left", fontsize=7)
+        note2 = _text_box(ax2, 0.97, 0.97, fontsize=7, ha="right")
+
+        def update(p, n, m):
+            i, j = STRONG_COLLAPSE_P.index(p), int(np.flatnonzero(widths == m)[0])
+            n = round(n)
+            E, E0, F = error(n, p), error(n, 0.0), mixture_error_floor(p, shift_sq)
+            curve.set_ydata(mixed[p])
+            floor.set_ydata([F, F])
+            dot.set_data([n], [E])
+            dot0.set_data([n], [E0])
+            note.set_text(f"n = {fmt_sci(n, 1)}: error {fmt_sci(E)}, real only {fmt_sci(E0)}\n"
+                          f"floor {fmt_sci(F)} = {100 * F / E:.0f}% of the error")
+            curve2.set_ydata(sw.mean[i])
+            e, c = sw.mean[i, j], sw.clean_mean[j]
+            ring.set_data([m], [e])
+            note2.set_text(f"{sw.synthetic_counts[i]} of {n_rp} samples synthetic\nm = {m}: real only {c:.2f}, "
+                           f"mixed {e:.2f}\nextra error {e - c:+.3f}")
+            return [curve, floor, dot0, dot, note, curve2, ring, note2]
+
+        return update
+
+    return explorer(draw, controls, title="Strong model collapse: synthetic labels against more data and bigger models",
+                    figsize=(9.6, 3.8), static=static)

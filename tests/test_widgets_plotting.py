@@ -26,21 +26,28 @@ from book_utils.widgets import (
     budget_calculator_explorer,
     chinchilla_fits_explorer,
     data_constrained_explorer,
+    emergence_audit_explorer,
     explorer,
     extrapolation_explorer,
     fit_explorer,
+    gaussian_collapse_explorer,
     inference_explorer,
     isoflop_explorer,
     kaplan_allocation_explorer,
     kaplan_finite_data_explorer,
     kaplan_laws_explorer,
     kaplan_overfitting_explorer,
+    mirage_explorer,
     nonembedding_explorer,
     phenomena_explorer,
     power_law_explorer,
+    quanta_explorer,
+    regression_collapse_explorer,
     robust_fit_explorer,
     runs_explorer,
+    strong_collapse_explorer,
     sweep,
+    tail_collapse_explorer,
 )
 
 PNG_MAGIC = b"\x89PNG"
@@ -239,7 +246,10 @@ def test_switching_from_blit_to_full_redraw_keeps_artists_visible():
                                   kaplan_allocation_explorer, isoflop_explorer, budget_calculator_explorer,
                                   chinchilla_fits_explorer,
                                   nonembedding_explorer, data_constrained_explorer, inference_explorer,
-                                  bnsl_explorer, phenomena_explorer, runs_explorer],
+                                  bnsl_explorer, phenomena_explorer, runs_explorer,
+                                  emergence_audit_explorer, mirage_explorer, quanta_explorer,
+                                  gaussian_collapse_explorer, tail_collapse_explorer, regression_collapse_explorer,
+                                  strong_collapse_explorer],
                          ids=lambda f: f.__name__)
 def test_chapter_explorers_respond_at_both_ends_of_every_control(make):
     ex = make()
