@@ -10,13 +10,15 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # (on 2 cores a busy neighbour made a random-features cell 8x slower with two threads).
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help book test lab bench clean distclean lock vendor browser
+.PHONY: help book test lab bench student pdf clean distclean lock vendor browser
 
 help:
 	@echo "make book   build the HTML book into _build/html (warnings are errors; a failing cell fails the build)"
 	@echo "make test   run every test: unit tests and doctests, notebook execution (nbval), the book build"
 	@echo "make lab    open JupyterLab on the chapters, widgets live"
 	@echo "make bench  measure widget callback latency and build/notebook times"
+	@echo "make student  write the student edition (notebooks without solutions, and a zip) to _build/student"
+	@echo "make pdf    build the book, then print it to _build/pdf/scaling-laws.pdf with headless Chromium"
 	@echo "make clean  remove build outputs (keeps .venv; 'make distclean' removes it too)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -54,6 +56,12 @@ book: $(STAMP) $(VENDOR)
 test: $(STAMP) $(VENDOR) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest --nbval-lax tests book_utils chapters
+
+student: $(STAMP)
+	$(BIN)/python _ext/student_edition.py --out _build/student
+
+pdf: book browser
+	$(BIN)/python _ext/print_pdf.py --html _build/html --out _build/pdf/scaling-laws.pdf
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.txt

@@ -4,12 +4,19 @@
   launch providers are configured without a repository, so the providers are dropped here.)
 - A clean browser console: the theme gets a valid default colour mode (light: the figures are drawn on white);
   sphinx-thebe's scripts, which Jupyter Book always registers (twice, declaring ``THEBE_JS_URL`` twice), are removed
-  while Thebe is off; and ``mathjax-widgets.js`` lets the widget controls typeset with MathJax 3.
+  while Thebe is off; ``mathjax-widgets.js`` lets the widget controls typeset with MathJax 3; and ``widget-alt.js``
+  gives the explorers' figures alternative text; ``print.css`` keeps margin notes on the page when printed.
+- ``chapter-bibliography``: a chapter's own reference list (every work cited in the pages of its folder, with the
+  pages that cite it), linking to the book's single bibliography. sphinxcontrib-bibtex allows each key in only one
+  ``bibliography`` directive, so the chapter lists are built here from its citation data instead.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
 
 STATIC = Path(__file__).parent / "static"
 
@@ -46,9 +53,76 @@ def _default_colour_mode(app, pagename, templatename, context, doctree):
         context["default_mode"] = "light"
 
 
+class chapter_bibliography(nodes.General, nodes.Element):
+    """Placeholder for a chapter's reference list, filled in once every citation is known."""
+
+
+class ChapterBibliography(SphinxDirective):
+    """``{chapter-bibliography}``: the works cited in the pages of this document's folder."""
+
+    def run(self):
+        node = chapter_bibliography()
+        node["folder"] = str(PurePosixPath(self.env.docname).parent)
+        return [node]
+
+
+def _chapter_citations(domain, folder):
+    """Cited keys of a folder's pages, in order of first citation, each with the pages citing it."""
+    pages: dict = {}
+    for ref in domain.citation_refs:
+        if str(PurePosixPath(ref.docname).parent) == folder:
+            for target in ref.targets:
+                pages.setdefault(target.key, [])
+                if ref.docname not in pages[target.key]:
+                    pages[target.key].append(ref.docname)
+    return pages
+
+
+def _sort_key(entry):
+    """First author's surname, then year, as a reference list is ordered."""
+    authors = entry.persons.get("author", [])
+    surname = " ".join(authors[0].last_names) if authors else ""
+    return surname.strip("{}").lower(), entry.fields.get("year", "")
+
+
+def _fill_chapter_bibliographies(app, doctree, fromdocname):
+    placeholders = list(doctree.findall(chapter_bibliography))
+    if not placeholders:
+        return
+    domain = app.env.get_domain("cite")
+    citations = {c.key: c for c in domain.citations}
+    for node in placeholders:
+        pages = _chapter_citations(domain, node["folder"])
+        items = nodes.bullet_list(classes=["chapter-bibliography"])
+        for key in sorted(pages, key=lambda k: _sort_key(citations[k].entry)):
+            citation = citations[key]
+            para = nodes.paragraph()
+            para += citation.formatted_entry.text.render(domain.backend)
+            target = citation.bibliography_key.docname
+            link = nodes.reference("", "", internal=True, refuri=(
+                app.builder.get_relative_uri(fromdocname, target) + "#" + citation.citation_id))
+            link += nodes.Text("[in the book's references]")
+            para += [nodes.Text(" "), link, nodes.Text(" Cited in: ")]
+            for i, page in enumerate(pages[key]):
+                page_link = nodes.reference("", "", internal=True,
+                                            refuri=app.builder.get_relative_uri(fromdocname, page))
+                page_link += nodes.Text(app.env.titles[page].astext())
+                para += [nodes.Text(", ")] * (i > 0) + [page_link]
+            para += nodes.Text(".")
+            items += nodes.list_item("", para)
+        if not pages:
+            items = nodes.paragraph(text="This chapter cites no papers.")
+        node.replace_self(items)
+
+
 def setup(app):
+    app.add_node(chapter_bibliography)
+    app.add_directive("chapter-bibliography", ChapterBibliography)
+    app.connect("doctree-resolved", _fill_chapter_bibliographies)
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _default_colour_mode)
     app.connect("env-updated", _drop_thebe_scripts)
     app.add_js_file("mathjax-widgets.js", priority=501)
+    app.add_js_file("widget-alt.js")
+    app.add_css_file("print.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

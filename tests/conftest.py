@@ -1,9 +1,15 @@
-"""Shared fixtures: the repository root, a headless matplotlib, and one book build for the build and browser tests."""
+"""Shared fixtures: the repository root, a headless matplotlib, and one book build for the build and browser tests.
+
+The book build takes minutes and runs in one process. When a session needs it, it starts in the background as soon
+as the tests are collected, so that it runs on the second core while the other tests run on the first; the
+``built_book`` fixture waits for it.
+"""
 
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -21,16 +27,46 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> Path:
-    """Build the book once per test session, as `make book` does (warnings are errors, kernel-free explorers), into
-    a temporary folder; returns its ``_build`` folder."""
-    if not (ROOT / "_vendor" / "widgets" / "embed.js").exists():
-        pytest.fail("the browser assets are missing: run `make vendor` (make test does)")
-    out = tmp_path_factory.mktemp("book")
+_BUILD: dict = {}
+
+
+def _start_build() -> None:
+    """Start the book build, as `make book` does (warnings are errors, kernel-free explorers), into a temporary
+    folder. Its output goes to a file, so a full pipe can never stall it."""
+    if _BUILD or not (ROOT / "_vendor" / "widgets" / "embed.js").exists():
+        return
+    out = Path(tempfile.mkdtemp(prefix="book-"))
     jb = shutil.which("jupyter-book") or str(Path(sys.executable).with_name("jupyter-book"))
     env = {**os.environ, "BOOK_STATIC_WIDGETS": "1"}
-    proc = subprocess.run([jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True, env=env)
-    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
-    return out / "_build"
+    log = open(out / "build.log", "w+")  # closed in pytest_sessionfinish
+    proc = subprocess.Popen([jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
+                            stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
+    _BUILD.update(out=out, proc=proc, log=log)
+
+
+def pytest_collection_finish(session):
+    if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_build()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _BUILD:
+        if _BUILD["proc"].poll() is None:
+            _BUILD["proc"].kill()
+            _BUILD["proc"].wait()
+        _BUILD["log"].close()
+        shutil.rmtree(_BUILD["out"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """The book, built once per session (started in the background after collection); its ``_build`` folder."""
+    if not (ROOT / "_vendor" / "widgets" / "embed.js").exists():
+        pytest.fail("the browser assets are missing: run `make vendor` (make test does)")
+    _start_build()
+    returncode = _BUILD["proc"].wait()
+    _BUILD["log"].seek(0)
+    output = _BUILD["log"].read()
+    problems = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or "Error" in line]
+    assert returncode == 0, "\n".join(problems[:50]) + "\n...\n" + output[-3000:]
+    return _BUILD["out"] / "_build"

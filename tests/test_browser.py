@@ -83,6 +83,9 @@ def tour(site):
         broken = page.evaluate("Array.from(document.images).filter(i => i.offsetParent !== null && "
                                "(!i.complete || i.naturalWidth === 0)).map(i => i.src.slice(0, 80))")
         problems += [f"{path}: empty figure {src}" for src in broken]
+        no_alt = page.evaluate("Array.from(document.images).filter(i => !(i.getAttribute('alt') || '').trim())"
+                               ".map(i => i.src.slice(0, 80))")
+        problems += [f"{path}: an image without alt text: {src}" for src in no_alt]
         empty_widgets = page.evaluate("Array.from(document.querySelectorAll('.widget-subarea'))"
                                       ".filter(a => a.getBoundingClientRect().height < 50).length")
         if empty_widgets:
@@ -142,3 +145,25 @@ def test_a_page_opened_from_disk_works(site, built_book):
     assert area.evaluate(VISIBLE_FRAMES) != before
     context.close()
     assert not errors and not remote, (errors, remote)
+
+
+def test_make_pdf_prints_pages_with_math_and_explorers(built_book, tmp_path):
+    """`make pdf`'s printer on two pages: one PDF, an outline entry per page, the text and the explorer's frame."""
+    import importlib.util
+
+    from pypdf import PdfReader
+
+    spec = importlib.util.spec_from_file_location("print_pdf", ROOT / "_ext" / "print_pdf.py")
+    print_pdf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(print_pdf)
+    pages = [p for p in print_pdf.toc_pages() if p[0].startswith("chapters/00_foundations/")][:2]
+    out = tmp_path / "book.pdf"
+    n = print_pdf.print_book(built_book / "html", out, pages, progress=lambda _: None)
+    reader = PdfReader(out)
+    assert n == len(reader.pages) >= 4
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[0] == "Foundations: power laws and fitting them"
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "power law" in text.lower() and "Traceback" not in text
+    images = sum(len(page.images) for page in reader.pages)
+    assert images >= 2, "figures and the explorer's default frame are printed"

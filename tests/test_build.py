@@ -67,3 +67,31 @@ def test_explorers_ship_frames_and_links(built):
 def test_no_launch_buttons_by_default(built):
     page = (built / "html" / "chapters" / "00_foundations" / "01_power_laws.html").read_text()
     assert "mybinder.org" not in page and "colab.research.google.com" not in page
+
+
+CITE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
+
+
+def test_each_chapter_ends_with_its_bibliography(built):
+    """The last page of every chapter lists exactly the works its pages cite, each linked to the book's bibliography."""
+    toc = (ROOT / "_toc.yml").read_text()
+    for folder in sorted(p for p in (ROOT / "chapters").iterdir() if p.name[:2].isdigit()):
+        sections = re.findall(rf"file: chapters/{folder.name}/(\S+)", toc)
+        assert sections[-1] == "references", folder.name
+        cited = {key.strip() for src in [*folder.glob("*.ipynb"), *folder.glob("*.md")]
+                 for group in CITE.findall(src.read_text()) for key in group.split(",")}
+        page = (built / "html" / "chapters" / folder.name / "references.html").read_text()
+        listed = re.search(r'<ul class="chapter-bibliography[^"]*">(.*?)</ul>', page, re.S).group(1)
+        assert listed.count("<li>") == len(cited) >= 1, (folder.name, sorted(cited))
+        assert listed.count("appendix/references.html#") == len(cited)
+
+
+def test_every_glossary_term_is_linked_from_a_chapter(built):
+    html = built / "html"
+    glossary = (html / "chapters" / "appendix" / "glossary.html").read_text()
+    terms = re.findall(r'<dt id="(term-[^"]+)"', glossary)
+    assert len(terms) >= 20
+    pages = "".join(p.read_text() for p in (html / "chapters").rglob("*.html") if p.parent.name != "appendix")
+    pages += (html / "chapters" / "appendix" / "fit_your_runs.html").read_text()
+    unlinked = [t for t in terms if f"glossary.html#{t}" not in pages]
+    assert not unlinked, unlinked

@@ -9,7 +9,7 @@ from book_utils.check import CheckResult, check, exercise_ids
 
 
 def expected(exercise_id):
-    return float(check_module._EXERCISES[exercise_id].compute())
+    return check_module._expected(exercise_id)
 
 
 def test_every_exercise_answer_is_finite_and_accepted():
@@ -48,3 +48,16 @@ def test_bad_input():
         check("foundations.flops-chinchilla", float("nan"))
     with pytest.raises(ValueError, match="real number"):
         check("foundations.flops-chinchilla", "5.88e23")
+
+
+@pytest.mark.parametrize("exercise_id", exercise_ids())
+def test_each_exercise_accepts_its_answer_and_rejects_wrong_ones(exercise_id):
+    """A correct answer passes; answers off by a power of ten, by a few tolerances, or of the wrong sign fail,
+    and the feedback never prints the expected value."""
+    value = expected(exercise_id)
+    rtol = check_module._EXERCISES[exercise_id].rtol
+    assert check(exercise_id, value * (1 + rtol / 2)).correct
+    for wrong in (value * 10, value * (1 + 5 * rtol), value * (1 - 5 * rtol) if value else 1.0, -value or 1.0):
+        result = check(exercise_id, wrong)
+        assert not result.correct, (exercise_id, wrong, result.message)
+        assert f"{value:.3g}" not in result.message
