@@ -635,7 +635,7 @@ def _col2_fraction(clean_fraction) -> float:
 
 
 def _col2_weights(beta: float, k, clean_fraction: float):
-    """``(k, w_head, w_tail)`` of :func:`book_utils._zipf.unseen_mass` for a cut at ``k`` mixed with clean data.
+    """``(k, w_head, w_tail)`` of ``book_utils._zipf.unseen_mass`` for a cut at ``k`` mixed with clean data.
 
     Training law: ``q_i = pi p_i + (1 - pi) p_i / P_k`` for ``i <= k`` and ``pi p_i`` beyond, with ``P_k`` the mass
     of ranks ``<= k``.
@@ -667,7 +667,7 @@ def tail_cut_error(T, beta, k, *, clean_fraction=0.0):
 
     Dohmatob et al. give the pure tail cut's rate, ``E ≍ T^(-c) + k^(-(beta - 1))`` with ``c = 1 - 1/beta``
     (:cite:p:`dohmatob2024tale`, §2, the infinite-memory model); this function is the exact sum, computed by
-    :func:`book_utils._zipf.unseen_mass` (explicit head, incomplete-gamma tail; relative error below about 1e-6).
+    ``book_utils._zipf.unseen_mass`` (explicit head, incomplete-gamma tail; relative error below about 1e-6).
 
     Parameters
     ----------

@@ -731,7 +731,7 @@ def hutter_error(n, alpha, n_items=None):
     expected test error after ``n`` training samples is the test mass of the unseen inputs, the sum above, and decays as
     :math:`n^{-\alpha/(1+\alpha)}` :cite:p:`hutter2021learning` (section 4). It is the quantization model's loss
     fraction with a threshold of one sample, :func:`quanta_data_loss` with ``tau=1``. Computed by
-    :func:`book_utils._zipf.unseen_mass` (an explicit head plus an incomplete-gamma tail, relative error ~1e-7).
+    ``book_utils._zipf.unseen_mass`` (an explicit head plus an incomplete-gamma tail, relative error ~1e-7).
 
     Parameters
     ----------

@@ -67,6 +67,6 @@ def built_book() -> Path:
     returncode = _BUILD["proc"].wait()
     _BUILD["log"].seek(0)
     output = _BUILD["log"].read()
-    problems = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or "Error" in line]
+    problems = [line for line in output.splitlines() if "WARNING:" in line or "ERROR:" in line or "Error" in line]
     assert returncode == 0, "\n".join(problems[:50]) + "\n...\n" + output[-3000:]
     return _BUILD["out"] / "_build"
