@@ -43,31 +43,37 @@ def toc_pages(root: Path = ROOT) -> list[tuple[str, int]]:
     return pages
 
 
-def print_book(html: Path, out: Path, pages: list[tuple[str, int]] | None = None, *, progress=print) -> int:
-    """Print ``pages`` (default: the whole book) of the built ``html`` into the PDF ``out``; return its page count."""
+def print_pages(context, base: str, pages: list[tuple[str, int]], *, progress=print):
+    """Print ``pages`` of the book served at ``base`` with an open browser ``context``; return a ``PdfWriter``."""
     from pypdf import PdfReader, PdfWriter
 
+    writer = PdfWriter()
+    parents: list = []
+    start = time.perf_counter()
+    for i, (path, depth) in enumerate(pages, 1):
+        page, _ = visit(context, base, path)
+        page.emulate_media(media="print")
+        title = page.title().split(" — ")[0].split(" | ")[0].strip() or path
+        first = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(page.pdf(**PAGE))))
+        page.close()
+        parents[depth:] = []
+        parent = parents[-1] if parents else None
+        parents.append(writer.add_outline_item(title, first, parent=parent))
+        elapsed = time.perf_counter() - start
+        progress(f"[{i:2d}/{len(pages)}] {path}  ({len(writer.pages)} PDF pages so far, {elapsed:.0f} s)")
+    writer.add_metadata({"/Title": "Scaling Laws: an interactive textbook"})
+    return writer
+
+
+def print_book(html: Path, out: Path, pages: list[tuple[str, int]] | None = None, *, progress=print) -> int:
+    """Print ``pages`` (default: the whole book) of the built ``html`` into the PDF ``out``; return its page count."""
     pages = toc_pages() if pages is None else pages
     missing = [p for p, _ in pages if not (html / p).exists()]
     if missing:
         raise FileNotFoundError(f"not built: {', '.join(missing)}; run `make book` first")
-    writer = PdfWriter()
-    parents: list = []
-    start = time.perf_counter()
     with serve(html) as base, browser_context(base) as context:
-        for i, (path, depth) in enumerate(pages, 1):
-            page, _ = visit(context, base, path)
-            page.emulate_media(media="print")
-            title = page.title().split(" — ")[0].split(" | ")[0].strip() or path
-            first = len(writer.pages)
-            writer.append(PdfReader(io.BytesIO(page.pdf(**PAGE))))
-            page.close()
-            parents[depth:] = []
-            parent = parents[-1] if parents else None
-            parents.append(writer.add_outline_item(title, first, parent=parent))
-            elapsed = time.perf_counter() - start
-            progress(f"[{i:2d}/{len(pages)}] {path}  ({len(writer.pages)} PDF pages so far, {elapsed:.0f} s)")
-    writer.add_metadata({"/Title": "Scaling Laws: an interactive textbook"})
+        writer = print_pages(context, base, pages, progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as f:
         writer.write(f)

@@ -1970,7 +1970,7 @@ def emergence_audit_explorer(static: bool | None = None, seed: int = 0) -> Explo
     level = t["chance"] + t["z"] * se
     controls = [Slider("largest", lo, hi, default=1e22, n=8, log=True, label="largest compute evaluated",
                        unit="FLOPs", digits=1),
-                Slider("width", 0.25, 2.0, default=0.5, n=8, label="transition width Δ (decades)")]
+                Choice("width", (0.25, 0.5, 1.0, 1.5, 2.0), default=0.5, label="transition width Δ (decades)")]
 
     def draw(fig):
         ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
