@@ -3,8 +3,9 @@
     python _ext/print_pdf.py [--html _build/html] [--out _build/pdf/scaling-laws.pdf]     (what ``make pdf`` runs)
 
 Every page of ``_toc.yml`` is opened offline from the built HTML, after MathJax and the widgets have rendered, and
-printed with the theme's print styles (no navigation bars). An explorer prints as the frame its controls show when the
-page opens, its default. Solutions stay folded, as on the page. The pages are joined into one PDF with an outline
+printed with the theme's print styles (no navigation bars); the API reference and the execution-status page stay
+online only. An explorer prints as the frame its controls show when the page opens, its default. Solutions stay
+folded, as on the page. The pages are joined into one PDF with an outline
 (one bookmark per page, nested by chapter). Needs the Python packages ``playwright`` and ``pypdf`` and
 ``/usr/bin/chromium``; never downloads a browser.
 """
@@ -24,12 +25,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import browser_context, chromium_available, serve, visit  # noqa: E402
 
-PAGE = {"format": "A4", "print_background": True,
+SKIP = {"chapters/appendix/api.html", "chapters/appendix/execution.html"}  # reference pages for the screen: the API
+# (about 175 printed pages of docstrings) and the build's execution times; the printed book links to neither
+PAGE = {"format": "A4", "print_background": True, "scale": 0.8,  # 0.8: wide equations and tables fit the page
         "margin": {"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}}
 
 
 def toc_pages(root: Path = ROOT) -> list[tuple[str, int]]:
-    """``(html path, depth)`` of every page of the book in reading order; depth 0 is a chapter's first page."""
+    """``(html path, depth)`` of every page of the book in reading order (less :data:`SKIP`); depth 0 is a chapter's
+    first page."""
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     pages = [(f"{toc['root']}.html", 0)]
 
@@ -40,7 +44,7 @@ def toc_pages(root: Path = ROOT) -> list[tuple[str, int]]:
 
     for part in toc.get("parts", []):
         walk(part.get("chapters"), 0)
-    return pages
+    return [(path, depth) for path, depth in pages if path not in SKIP]
 
 
 def print_pages(context, base: str, pages: list[tuple[str, int]], *, progress=print):
