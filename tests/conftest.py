@@ -44,8 +44,15 @@ def _start_build() -> None:
     _BUILD.update(out=out, proc=proc, log=log)
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that need the built book run last (in their usual order), so that the other tests keep the first core
+    busy while the build runs on the second."""
+    items.sort(key=lambda item: "built_book" in getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_finish(session):
-    if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
+    if not session.config.option.collectonly and any("built_book" in getattr(item, "fixturenames", ())
+                                                     for item in session.items):
         _start_build()
 
 
