@@ -63,7 +63,7 @@ def print_pages(context, base: str, pages: list[tuple[str, int]], *, progress=pr
         page.close()
         parents[depth:] = []
         parent = parents[-1] if parents else None
-        parents.append(writer.add_outline_item(title, first, parent=parent))
+        parents.append(writer.add_outline_item(title=title, page_number=first, parent=parent))
         elapsed = time.perf_counter() - start
         progress(f"[{i:2d}/{len(pages)}] {path}  ({len(writer.pages)} PDF pages so far, {elapsed:.0f} s)")
     writer.add_metadata({"/Title": "Scaling Laws: an interactive textbook"})
