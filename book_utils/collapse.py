@@ -25,8 +25,9 @@ __all__ = [
     "gaussian_collapse_theory", "GaussianCollapseTheory", "categorical_resampling", "CategoricalResampling",
     "survival_probability", "expected_support", "zipf_expected_support", "expected_diversity",
     # ---- tails (notebook 02) ----
-    "tail_cut_error", "tail_cut_plateau", "tail_cut_rank", "plateau_crossing", "simulate_tail_cut",
-    "TailCutSimulation", "simulate_generator", "GeneratorSample", "simulate_generations", "generations_plateau",
+    "tail_cut_error", "tail_cut_plateau", "tail_cut_rank", "median_largest_rank", "plateau_crossing",
+    "simulate_tail_cut", "TailCutSimulation", "simulate_generator", "GeneratorSample", "simulate_generations",
+    "generations_plateau",
     # ---- replace or accumulate (notebook 03) ----
     "regression_collapse", "regression_collapse_theory", "RegressionCollapse",
     # ---- strong model collapse (notebook 04) ----
@@ -766,8 +767,14 @@ def tail_cut_rank(T0, beta):
     """
     T0_arr = as_float_array("T0", T0, positive=True)
     beta = _col2_beta(beta)
+    out = _col2_rank_with_tail_at_most(beta, _zipf.unseen_mass(T0_arr, beta)).reshape(T0_arr.shape)
+    return int(out) if np.ndim(T0) == 0 else out
+
+
+def _col2_rank_with_tail_at_most(beta, target):
+    """Smallest integer ``k >= 1`` with ``sum_{i > k} p_i <= target``, for each entry of ``target`` (0 < target < 1)."""
     z = _zipf.norm(beta)
-    target = _zipf.unseen_mass(T0_arr, beta).reshape(-1)
+    target = np.asarray(target, dtype=float).reshape(-1)
 
     def tail(kk):                                   # sum_{i > k} p_i, vectorised over k
         return _col2_zeta(beta, kk + 1.0) / z
@@ -780,7 +787,39 @@ def tail_cut_rank(T0, beta):
         if not (up.any() or down.any()):
             break
         k = k + up - down
-    out = k.astype(np.int64).reshape(T0_arr.shape)
+    return k.astype(np.int64)
+
+
+def median_largest_rank(T0, beta):
+    r"""Median of the largest rank among ``T0`` independent Zipf(``beta``) draws.
+
+    The largest rank is at most ``m`` with probability :math:`(1 - \sum_{i > m} p_i)^{T_0}`, so the median is the
+    smallest ``m`` whose tail mass is at most :math:`1 - 2^{-1/T_0}` (derived here). It grows like
+    :math:`T_0^{1/(\beta - 1)}`, far faster than the equivalent cut :func:`tail_cut_rank`, ``≍ T0^(1/beta)``:
+    the generator's support reaches deep into the tail, with gaps.
+
+    Parameters
+    ----------
+    T0 : array_like of float
+        Number of draws, >= 1.
+    beta : float
+        Zipf exponent, > 1.
+
+    Returns
+    -------
+    int or ndarray of int
+        The median largest rank(s).
+
+    Examples
+    --------
+    >>> median_largest_rank(1, 2.0)
+    1
+    """
+    T0_arr = as_float_array("T0", T0, positive=True)
+    if (T0_arr < 1).any():
+        raise ValueError(f"T0 must be >= 1 draw, got {T0!r}")
+    beta = _col2_beta(beta)
+    out = _col2_rank_with_tail_at_most(beta, -np.expm1(-np.log(2.0) / T0_arr)).reshape(T0_arr.shape)
     return int(out) if np.ndim(T0) == 0 else out
 
 

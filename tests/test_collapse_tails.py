@@ -13,6 +13,7 @@ from book_utils.collapse import (
     GeneratorSample,
     TailCutSimulation,
     generations_plateau,
+    median_largest_rank,
     plateau_crossing,
     simulate_generations,
     simulate_generator,
@@ -245,3 +246,25 @@ def test_explorer_responds_and_fits_the_kernel_free_budget():
     ex = tail_collapse_explorer(static=False)
     assert int(np.prod([spec.n for spec in ex.specs.values()])) <= MAX_STATIC_FRAMES
     assert sweep(ex, every=False).ok
+
+
+@pytest.mark.parametrize("beta", [1.5, 2.0, 3.0])
+def test_median_largest_rank(beta):
+    """The exact median of the largest of T0 draws: its defining inequality, a simulation, and its growth."""
+    T0 = 200
+    m = median_largest_rank(T0, beta)
+    cdf = lambda k: (1 - tail_cut_plateau(beta, k)) ** T0  # noqa: E731 - P(largest rank <= k)
+    assert cdf(m) >= 0.5 > cdf(m - 1)
+    largest = simulate_generator(T0, beta, n_runs=20_000, seed=1).largest_rank
+    assert np.mean(largest <= m) >= 0.5 - 0.015 and np.mean(largest <= m - 1) < 0.5 + 0.015
+    assert (median_largest_rank(1, beta) == 1) == (1 / special.zeta(beta) >= 0.5)  # one draw: rank 1 iff p_1 >= 1/2
+    grows = median_largest_rank([1e4, 1e6], beta)
+    assert grows[1] / grows[0] == pytest.approx(100 ** (1 / (beta - 1)), rel=0.02)  # m ~ T0^(1/(beta-1))
+    assert grows[0] > tail_cut_rank(1e4, beta)
+
+
+@pytest.mark.parametrize("args, message", [((0.5, 2.0), "T0 must be >= 1"), ((-1, 2.0), "T0 must be > 0"),
+                                           ((10, 1.0), "beta")])
+def test_median_largest_rank_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        median_largest_rank(*args)
